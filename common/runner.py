@@ -1,0 +1,583 @@
+"""The lesson runner: one command line and one way to run a demo, for every lesson.
+
+A lesson module registers its demos, in the order of the video, on a
+:class:`Lesson`, and hands them to :meth:`Lesson.main` when run as a script::
+
+    lesson = Lesson(__name__)
+
+    @lesson.demo
+    def gather():
+        "two morceaux interleaved"
+        ...
+
+    if __name__ == "__main__":
+        lesson.main()
+
+The runner owns the event loop.
+
+* Faithful demos (``lessons_asyncio``) are plain functions that use
+  ``asyncio.get_event_loop()``, ``run_until_complete`` and ``run_forever`` as
+  the videos do.  The runner creates a fresh loop for each demo (a virtual one
+  in the tests) and sets it as current, so ``get_event_loop()`` finds it
+  without the deprecation warning of Python 3.12+ (and the error of 3.14);
+  it bounds ``run_forever`` with a timed ``loop.stop()``; at the end it cancels
+  what is left, lets it finish, and closes the loop.
+* Port demos (``lessons_anyio``) are ``async`` functions; the runner calls
+  ``anyio.run`` on the chosen backend and bounds demos that run forever with a
+  cancel scope.  A port demo may also be a plain function that calls
+  :func:`run_anyio` itself (to show something about the run, as w8s5 does).
+
+Ctrl-C stops the current demo at its next ``await``, lets its cleanup run,
+prints one line and exits with 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextvars
+import gc
+import inspect
+import math
+import os
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
+
+from common.record import Record, recording
+from common.timer import Timer, use_timer
+from common.virtual import (
+    VirtualEventLoop,
+    backend_options,
+    blocking_sleep_moves_clock,
+    virtual_advance,
+    virtual_from_env,
+)
+
+if TYPE_CHECKING:
+    import anyio
+
+BACKENDS = ("asyncio", "trio")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+
+class DemoFailed(Exception):
+    """Raised by a demo that failed for a reason outside the lesson (network…).
+
+    The runner prints its message on one line and ends with exit code 1.
+    """
+
+
+@dataclass(frozen=True)
+class Demo:
+    """A named, runnable unit of a lesson."""
+
+    name: str
+    func: Callable[..., Any]
+    lesson: Lesson
+    #: For demos that run forever: the default bound, in seconds.
+    forever: float | None = None
+    #: A teaching addition that exists only in the port.
+    port_only: bool = False
+
+    @property
+    def description(self) -> str:
+        doc = inspect.getdoc(self.func) or ""
+        return doc.strip().splitlines()[0] if doc.strip() else ""
+
+    @property
+    def is_async(self) -> bool:
+        return inspect.iscoroutinefunction(self.func)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.func(*args, **kwargs)
+
+
+class Lesson:
+    """The demos of one lesson module, in the order of the video."""
+
+    def __init__(self, module_name: str) -> None:
+        if module_name == "__main__":
+            spec = getattr(sys.modules["__main__"], "__spec__", None)
+            module_name = spec.name if spec is not None else module_name
+        self.module = module_name
+        package, _, self.name = module_name.rpartition(".")
+        #: "asyncio" for the faithful versions, "anyio" for the ports.
+        self.flavour = "anyio" if package.endswith("anyio") else "asyncio"
+        self.demos: dict[str, Demo] = {}
+        self._arguments: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    @overload
+    def demo(self, func: F) -> F: ...
+    @overload
+    def demo(
+        self, *, name: str | None = None, forever: float | None = None, port_only: bool = False
+    ) -> Callable[[F], F]: ...
+
+    def demo(
+        self,
+        func: F | None = None,
+        *,
+        name: str | None = None,
+        forever: float | None = None,
+        port_only: bool = False,
+    ) -> F | Callable[[F], F]:
+        """Register a demo; its docstring's first line describes it in ``--list``."""
+
+        def register(f: F) -> F:
+            demo_name = name or f.__name__
+            if demo_name in self.demos:
+                raise ValueError(f"{self.module}: demo {demo_name!r} registered twice")
+            self.demos[demo_name] = Demo(demo_name, f, self, forever, port_only)
+            return f
+
+        return register(func) if func is not None else register
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> None:
+        """A lesson-specific command-line option; demos that take a parameter
+        of the same name receive its value."""
+        self._arguments.append((args, kwargs))
+
+    def names(self) -> list[str]:
+        return list(self.demos)
+
+    def __getitem__(self, name: str) -> Demo:
+        return self.demos[name]
+
+    def main(self, argv: Sequence[str] | None = None) -> NoReturn:
+        sys.exit(main(self, argv))
+
+
+# --------------------------------------------------------------------------
+# Running one demo
+
+
+@dataclass
+class _RunSettings:
+    backend: str
+    virtual: bool
+
+
+_settings: contextvars.ContextVar[_RunSettings] = contextvars.ContextVar(
+    "lessons_run_settings", default=_RunSettings("asyncio", False)
+)
+
+
+@dataclass
+class _Interrupt:
+    """Shared between a SIGINT handler and the demo it stops."""
+
+    requested: bool = False
+    armed: bool = False
+    scope: anyio.CancelScope | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+    watchers: list[Callable[[], None]] = field(default_factory=list)
+
+
+def _kwargs_for(func: Callable[..., Any], options: dict[str, Any] | None) -> dict[str, Any]:
+    if not options:
+        return {}
+    params = inspect.signature(func).parameters
+    return {k: v for k, v in options.items() if k in params}
+
+
+def _bound(demo: Demo, duration: float | None) -> float | None:
+    if demo.forever is None:
+        return None
+    return duration if duration is not None else demo.forever
+
+
+def run_demo(
+    demo: Demo,
+    *,
+    backend: str = "asyncio",
+    virtual: bool = False,
+    duration: float | None = None,
+    echo: bool = True,
+    options: dict[str, Any] | None = None,
+    _interrupt: _Interrupt | None = None,
+) -> Record:
+    """Run one demo as the command line does, and return what it printed, when.
+
+    ``virtual=True`` runs it on a virtual clock: the recorded times are exact
+    and no time is waited.  ``backend`` is ignored by faithful demos (asyncio).
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}")
+    kwargs = _kwargs_for(demo.func, options)
+    token = _settings.set(_RunSettings(backend, virtual))
+    try:
+        if demo.lesson.flavour == "asyncio":
+            return _run_faithful(demo, kwargs, virtual, duration, echo, _interrupt)
+        if demo.is_async:
+            return _run_port(demo, kwargs, backend, virtual, duration, echo, _interrupt)
+        return _run_plain(demo, kwargs, echo)
+    finally:
+        _settings.reset(token)
+
+
+def _run_plain(demo: Demo, kwargs: dict[str, Any], echo: bool) -> Record:
+    """A port demo that is a plain function (it calls :func:`run_anyio` itself)."""
+    import time
+
+    timer = Timer(time.monotonic)
+    with use_timer(timer), recording(time.monotonic, echo=echo) as record:
+        demo.func(**kwargs)
+    return record
+
+
+# -- faithful: the runner owns an asyncio loop --------------------------------
+
+
+def _run_faithful(
+    demo: Demo,
+    kwargs: dict[str, Any],
+    virtual: bool,
+    duration: float | None,
+    echo: bool,
+    interrupt: _Interrupt | None,
+) -> Record:
+    loop: asyncio.AbstractEventLoop = VirtualEventLoop() if virtual else asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    timer = Timer(loop.time)
+    bound = _bound(demo, duration)
+    stopper = loop.call_later(bound, loop.stop) if bound is not None else None
+    advance = loop.advance if isinstance(loop, VirtualEventLoop) else None
+    sigint = _faithful_sigint(loop, interrupt) if interrupt is not None else nullcontext()
+    with use_timer(timer), recording(loop.time, echo=echo) as record:
+        try:
+            with blocking_sleep_moves_clock(advance), sigint:
+                try:
+                    demo.func(**kwargs)
+                except KeyboardInterrupt:
+                    if interrupt is None or not interrupt.requested:
+                        raise
+        finally:
+            if stopper is not None:
+                if stopper.cancelled() is False and loop.time() >= stopper.when():
+                    record.stopped = "bound"
+                stopper.cancel()
+            _close_loop(loop)
+            # Tasks and futures dropped by the demo report what they held
+            # ("Task exception was never retrieved") when collected: now,
+            # while the recording still runs, rather than at some later point.
+            gc.collect()
+    if interrupt is not None and interrupt.requested:
+        record.stopped = "interrupt"
+    return record
+
+
+@contextmanager
+def _faithful_sigint(loop: asyncio.AbstractEventLoop, interrupt: _Interrupt) -> Iterator[None]:
+    """Ctrl-C raises ``KeyboardInterrupt`` as usual, but at a safe point.
+
+    Raised from inside a task, the interrupt would be stored in that task (and
+    in a ``gather`` waiting for it) and reported again as "never retrieved".
+    While the loop runs, it is raised from a loop callback instead, so it
+    leaves ``run_forever()`` cleanly, where the seed's ``except
+    KeyboardInterrupt: print("bye")`` catches it.
+    """
+
+    def raise_interrupt() -> None:
+        if interrupt.armed:
+            interrupt.armed = False
+            raise KeyboardInterrupt
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if interrupt.requested:
+            return  # once is enough: the cleanup is running
+        interrupt.requested = True
+        if loop.is_running():
+            interrupt.armed = True
+            loop.call_soon_threadsafe(raise_interrupt)
+        else:
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        interrupt.armed = False
+        # Until the cleanup is over, a second Ctrl-C only sets the flag.
+        signal.signal(signal.SIGINT, lambda s, f: setattr(interrupt, "requested", True))
+        interrupt.watchers.append(lambda: signal.signal(signal.SIGINT, previous))
+
+
+def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what the demo left running, let it finish, close the loop."""
+    try:
+        tasks = asyncio.all_tasks(loop)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        for task in tasks:
+            if not task.cancelled() and task.exception() is not None:
+                loop.call_exception_handler(
+                    {
+                        "message": "unhandled exception while the runner closed the loop",
+                        "exception": task.exception(),
+                        "task": task,
+                    }
+                )
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+# -- port: anyio.run on the chosen backend ------------------------------------
+
+
+def _run_port(
+    demo: Demo,
+    kwargs: dict[str, Any],
+    backend: str,
+    virtual: bool,
+    duration: float | None,
+    echo: bool,
+    interrupt: _Interrupt | None,
+) -> Record:
+    import anyio
+
+    async def main() -> Record:
+        if interrupt is None:
+            return await run_async_demo(demo, duration=duration, echo=echo, options=kwargs)
+        async with anyio.create_task_group() as tg:
+            await tg.start(_watch_sigint, interrupt)
+            record = await run_async_demo(
+                demo, duration=duration, echo=echo, options=kwargs, _interrupt=interrupt
+            )
+            tg.cancel_scope.cancel()
+        return record
+
+    return anyio.run(main, backend=backend, backend_options=backend_options(backend, virtual=virtual))
+
+
+async def _watch_sigint(interrupt: _Interrupt, *, task_status: Any) -> None:
+    """The anyio way to handle Ctrl-C: receive it, cancel the demo's scope."""
+    import anyio
+
+    with anyio.open_signal_receiver(signal.SIGINT) as signals:
+        task_status.started()
+        async for _ in signals:
+            interrupt.requested = True
+            if interrupt.scope is not None:
+                interrupt.scope.cancel()
+
+
+async def run_async_demo(
+    demo: Demo,
+    *,
+    duration: float | None = None,
+    echo: bool = True,
+    options: dict[str, Any] | None = None,
+    _interrupt: _Interrupt | None = None,
+) -> Record:
+    """Run a port demo in the running event loop (the tests' own, for instance).
+
+    Times are read from the running loop's clock; a demo that runs forever is
+    bounded by a cancel scope (``duration``, else its default bound).
+    """
+    import anyio
+
+    from common.clock import best_clock
+
+    clock = best_clock()
+    kwargs = _kwargs_for(demo.func, options)
+    bound = _bound(demo, duration)
+    with use_timer(Timer(clock)), recording(clock, echo=echo) as record:
+        with blocking_sleep_moves_clock(virtual_advance()):
+            with anyio.CancelScope() as scope:
+                if _interrupt is not None:
+                    _interrupt.scope = scope
+                if bound is not None:
+                    scope.deadline = anyio.current_time() + bound
+                await demo.func(**kwargs)
+    if _interrupt is not None and _interrupt.requested:
+        record.stopped = "interrupt"
+    elif scope.cancelled_caught:
+        record.stopped = "bound"
+    return record
+
+
+def run_anyio(func: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """``anyio.run`` on the backend (and clock) of the demo being run.
+
+    For port demos written as plain functions; outside the runner: asyncio.
+    """
+    import anyio
+
+    settings = _settings.get()
+    return anyio.run(
+        func,
+        *args,
+        backend=settings.backend,
+        backend_options=backend_options(settings.backend, virtual=settings.virtual),
+    )
+
+
+def current_backend() -> str:
+    """The backend chosen for the demo being run (``asyncio`` outside the runner)."""
+    return _settings.get().backend
+
+
+def run(demo: Demo | Callable[..., Any], **kwargs: Any) -> Record:
+    """Run a demo from Python (a notebook, a script): ``run(w8s2.lesson["gather"])``."""
+    if not isinstance(demo, Demo):
+        demo = _find_demo(demo)
+    return run_demo(demo, **kwargs)
+
+
+def _find_demo(func: Callable[..., Any]) -> Demo:
+    module = sys.modules.get(getattr(func, "__module__", ""), None)
+    lesson = getattr(module, "lesson", None)
+    if isinstance(lesson, Lesson):
+        for demo in lesson.demos.values():
+            if demo.func is func:
+                return demo
+    raise ValueError(f"{func!r} is not a registered demo")
+
+
+# --------------------------------------------------------------------------
+# The command line
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (and exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def positive_seconds(text: str) -> float:
+    """argparse type: a finite number of seconds, > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0, not {text!r}")
+    return value
+
+
+def build_parser(lesson: Lesson) -> argparse.ArgumentParser:
+    port = lesson.flavour == "anyio"
+    what = "structured-concurrency port (anyio)" if port else "faithful asyncio version"
+    parser = _Parser(
+        prog=f"python -m {lesson.module}",
+        description=f"Lesson {lesson.name}, {what}: run its demos in the order of the video.",
+    )
+    parser.add_argument(
+        "demo", nargs="*", metavar="DEMO", help="demos to run (default: all, in order)"
+    )
+    parser.add_argument("--list", action="store_true", help="list the demos and exit")
+    parser.add_argument(
+        "--duration",
+        type=positive_seconds,
+        metavar="S",
+        help="bound, in seconds, for the demos that run forever",
+    )
+    parser.add_argument(
+        "--backend",
+        metavar="{asyncio,trio}",
+        help="event loop for the port (default: asyncio)" if port else argparse.SUPPRESS,
+    )
+    for args, kwargs in lesson._arguments:
+        parser.add_argument(*args, **kwargs)
+    return parser
+
+
+def main(lesson: Lesson, argv: Sequence[str] | None = None) -> int:
+    """The command line of every lesson module; returns the exit code."""
+    try:
+        return _main(lesson, argv)
+    except KeyboardInterrupt:
+        print("interrupted (Ctrl-C)", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BaseExceptionGroup as group:
+        # trio delivers a Ctrl-C that arrives outside the demo's signal
+        # receiver as a KeyboardInterrupt, possibly inside a task group.
+        if group.subgroup(KeyboardInterrupt) is None:
+            raise
+        print("interrupted (Ctrl-C)", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as a Unix tool does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
+    parser = build_parser(lesson)
+    args = parser.parse_args(argv)
+    port_module = lesson.module.replace("lessons_asyncio", "lessons_anyio")
+    if args.backend is not None:
+        if lesson.flavour == "asyncio":
+            parser.exit(
+                EXIT_USAGE,
+                f"{parser.prog}: error: this is the faithful version, it runs on asyncio only;"
+                f" for another backend run the port: python -m {port_module}"
+                f" --backend {args.backend}\n",
+            )
+        if args.backend not in BACKENDS:
+            parser.error(f"unknown backend {args.backend!r} (choose from {', '.join(BACKENDS)})")
+    unknown = [name for name in args.demo if name not in lesson.demos]
+    if unknown:
+        parser.error(
+            f"unknown demo {unknown[0]!r} (choose from {', '.join(lesson.names())})"
+        )
+    if args.list:
+        width = max(map(len, lesson.names()), default=0)
+        for demo in lesson.demos.values():
+            extra = " [port only]" if demo.port_only else ""
+            print(f"{demo.name:<{width}}  {demo.description}{extra}")
+        return EXIT_OK
+
+    backend = args.backend or "asyncio"
+    options = {k: v for k, v in vars(args).items() if k not in ("demo", "list", "duration", "backend")}
+    selected = [lesson.demos[name] for name in args.demo] or list(lesson.demos.values())
+    on = f" on {backend}" if lesson.flavour == "anyio" else ""
+    status = EXIT_OK
+    for demo in selected:
+        print(f"=== {lesson.name} {demo.name}{on}: {demo.description}", flush=True)
+        interrupt = _Interrupt()
+        try:
+            record = run_demo(
+                demo,
+                backend=backend,
+                virtual=virtual_from_env(),
+                duration=args.duration,
+                options=options,
+                _interrupt=interrupt,
+            )
+        except DemoFailed as exc:
+            print(f"error: {demo.name}: {exc}", file=sys.stderr)
+            status = EXIT_FAILED
+            continue
+        except Exception as exc:  # a bug, not a lesson: say it in one line
+            print(f"error: {demo.name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            status = EXIT_FAILED
+            continue
+        finally:
+            for restore in interrupt.watchers:
+                restore()
+        sys.stdout.flush()
+        if record.stopped == "interrupt":
+            print(
+                f"interrupted (Ctrl-C): {demo.name} stopped, its cleanup ran", file=sys.stderr
+            )
+            return EXIT_INTERRUPTED
+        if record.stopped == "bound":
+            bound = _bound(demo, args.duration)
+            print(f"(stopped after {bound:g} s: this demo runs forever; --duration S changes it)")
+    return status

@@ -1,0 +1,1 @@
+"""The structured-concurrency ports: the same lessons with anyio, on asyncio or trio."""

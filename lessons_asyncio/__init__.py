@@ -1,0 +1,1 @@
+"""The faithful versions: the scripts of the videos, run on asyncio."""

@@ -1,0 +1,26 @@
+"""The project's own ``anyio_backend`` fixture: each backend on a virtual clock.
+
+Every ``async def test_…`` marked ``anyio`` runs twice, on asyncio and on trio,
+and waits for no timer: the clocks jump to the next deadline whenever all
+tasks are blocked, so schedules are checked exactly and in no time.
+"""
+
+import pytest
+
+from common.virtual import backend_options
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("asyncio", id="asyncio"),
+        pytest.param("trio", id="trio"),
+    ]
+)
+def anyio_backend(request):
+    # A fresh virtual clock for every test: nothing carries over.
+    return request.param, backend_options(request.param, virtual=True)
+
+
+@pytest.fixture
+def backend_name(anyio_backend):
+    return anyio_backend[0]

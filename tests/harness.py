@@ -1,0 +1,84 @@
+"""Run demos on virtual time and compare their schedules.
+
+A schedule is the list of ``(time, line)`` a demo printed, times in seconds
+from the start of the demo, exact on a virtual clock.
+"""
+
+import importlib
+import pkgutil
+import subprocess
+import sys
+from itertools import groupby
+from pathlib import Path
+
+import lessons_anyio
+import lessons_asyncio
+from common.runner import Lesson, run_async_demo, run_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def lesson(flavour, name):
+    """The :class:`Lesson` of ``lessons_<flavour>.<name>``."""
+    return importlib.import_module(f"lessons_{flavour}.{name}").lesson
+
+
+def lesson_names():
+    """Every lesson that exists in the faithful package, in order."""
+    return sorted(m.name for m in pkgutil.iter_modules(lessons_asyncio.__path__))
+
+
+def port_lesson_names():
+    return sorted(m.name for m in pkgutil.iter_modules(lessons_anyio.__path__))
+
+
+def faithful_record(name, demo, **kwargs):
+    """Run a faithful demo on a virtual asyncio loop; its :class:`Record`."""
+    return run_demo(lesson("asyncio", name)[demo], virtual=True, echo=False, **kwargs)
+
+
+async def port_record(name, demo, **kwargs):
+    """Run a port demo in the test's own (virtual-time) event loop."""
+    return await run_async_demo(lesson("anyio", name)[demo], echo=False, **kwargs)
+
+
+def by_instant(schedule):
+    """The schedule with the lines of each instant as a set: trio does not
+    order the tasks that wake at the same instant, so neither may a test."""
+    return [
+        (time, sorted(line for _, line in group))
+        for time, group in groupby(schedule, key=lambda item: item[0])
+    ]
+
+
+def run_cli(module, *args, virtual=True, timeout=60, **kwargs):
+    """``python -m module args…`` in a subprocess, on virtual time by default."""
+    env = dict(kwargs.pop("env", {}))
+    import os
+
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+    if virtual:
+        full_env["LESSONS_VIRTUAL_TIME"] = "1"
+    else:
+        full_env.pop("LESSONS_VIRTUAL_TIME", None)
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=full_env,
+        **kwargs,
+    )
+
+
+__all__ = [
+    "Lesson",
+    "by_instant",
+    "faithful_record",
+    "lesson",
+    "lesson_names",
+    "port_lesson_names",
+    "port_record",
+    "run_cli",
+]
