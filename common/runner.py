@@ -43,7 +43,7 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
@@ -172,13 +172,36 @@ _settings: contextvars.ContextVar[_RunSettings] = contextvars.ContextVar(
 
 @dataclass
 class _Interrupt:
-    """Shared between a SIGINT handler and the demo it stops."""
+    """Shared between the command line's SIGINT handler and the demo it stops."""
 
     requested: bool = False
-    armed: bool = False
-    scope: anyio.CancelScope | None = None
-    loop: asyncio.AbstractEventLoop | None = None
-    watchers: list[Callable[[], None]] = field(default_factory=list)
+    #: How to stop the running demo, called from the signal handler; ``None``
+    #: while no demo can be stopped (then the flag alone is set).
+    wake: Callable[[], None] | None = None
+
+
+@contextmanager
+def _handling_sigint(interrupt: _Interrupt) -> Iterator[None]:
+    """Ctrl-C sets a flag at once and asks the demo to stop at a safe point.
+
+    The handler runs between two bytecodes of the main thread, even during a
+    blocking ``time.sleep``: it only sets the flag and calls ``wake``, which
+    hands the real work to the event loop through its thread-safe entry
+    (``call_soon_threadsafe``, ``run_sync_soon``), as asyncio.Runner and trio
+    do for their own Ctrl-C.  A second Ctrl-C during the cleanup changes nothing.
+    """
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        first = not interrupt.requested
+        interrupt.requested = True
+        if first and interrupt.wake is not None:
+            interrupt.wake()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _kwargs_for(func: Callable[..., Any], options: dict[str, Any] | None) -> dict[str, Any]:
@@ -250,10 +273,9 @@ def _run_faithful(
     bound = _bound(demo, duration)
     stopper = loop.call_later(bound, loop.stop) if bound is not None else None
     advance = loop.advance if isinstance(loop, VirtualEventLoop) else None
-    sigint = _faithful_sigint(loop, interrupt) if interrupt is not None else nullcontext()
     with use_timer(timer), recording(loop.time, echo=echo) as record:
         try:
-            with blocking_sleep_moves_clock(advance), sigint:
+            with blocking_sleep_moves_clock(advance), _interruptible(loop, interrupt):
                 try:
                     demo.func(**kwargs)
                 except KeyboardInterrupt:
@@ -261,7 +283,7 @@ def _run_faithful(
                         raise
         finally:
             if stopper is not None:
-                if stopper.cancelled() is False and loop.time() >= stopper.when():
+                if loop.time() >= stopper.when():
                     record.stopped = "bound"
                 stopper.cancel()
             _close_loop(loop)
@@ -275,43 +297,47 @@ def _run_faithful(
 
 
 @contextmanager
-def _faithful_sigint(loop: asyncio.AbstractEventLoop, interrupt: _Interrupt) -> Iterator[None]:
-    """Ctrl-C raises ``KeyboardInterrupt`` as usual, but at a safe point.
+def _interruptible(loop: asyncio.AbstractEventLoop, interrupt: _Interrupt | None) -> Iterator[None]:
+    """Ctrl-C raises ``KeyboardInterrupt`` in the faithful code, at a safe point.
 
     Raised from inside a task, the interrupt would be stored in that task (and
     in a ``gather`` waiting for it) and reported again as "never retrieved".
-    While the loop runs, it is raised from a loop callback instead, so it
-    leaves ``run_forever()`` cleanly, where the seed's ``except
-    KeyboardInterrupt: print("bye")`` catches it.
+    While the loop runs, it is raised from a loop callback instead: it leaves
+    ``run_forever()`` cleanly, where the seed's ``except KeyboardInterrupt:
+    print("bye")`` catches it.  Outside the loop it is raised at once.
     """
+    if interrupt is None:
+        yield
+        return
+    armed = False
 
     def raise_interrupt() -> None:
-        if interrupt.armed:
-            interrupt.armed = False
+        nonlocal armed
+        if armed:
+            armed = False
             raise KeyboardInterrupt
 
-    def handler(signum: int, frame: FrameType | None) -> None:
-        if interrupt.requested:
-            return  # once is enough: the cleanup is running
-        interrupt.requested = True
+    def wake() -> None:
+        nonlocal armed
         if loop.is_running():
-            interrupt.armed = True
+            armed = True
             loop.call_soon_threadsafe(raise_interrupt)
         else:
             raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGINT, handler)
+    interrupt.wake = wake
     try:
+        if interrupt.requested:
+            raise KeyboardInterrupt
         yield
     finally:
-        interrupt.armed = False
-        # Until the cleanup is over, a second Ctrl-C only sets the flag.
-        signal.signal(signal.SIGINT, lambda s, f: setattr(interrupt, "requested", True))
-        interrupt.watchers.append(lambda: signal.signal(signal.SIGINT, previous))
+        interrupt.wake = None
+        armed = False
 
 
 def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
     """Cancel what the demo left running, let it finish, close the loop."""
+    loop.set_exception_handler(_quiet_about_cancelled)
     try:
         tasks = asyncio.all_tasks(loop)
         for task in tasks:
@@ -334,6 +360,20 @@ def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
         loop.close()
 
 
+def _quiet_about_cancelled(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """The loop's exception handler from the runner's cleanup on.
+
+    Cancelling a task that a ``gather`` waits for leaves the gather's future
+    holding a ``CancelledError`` that nobody reads: asyncio would report it as
+    "_GatheringFuture exception was never retrieved".  The runner did that
+    cancelling, not the lesson, so that report is dropped; every other one
+    (a lesson's lost exception, say) goes to asyncio's default handler.
+    """
+    if isinstance(context.get("exception"), asyncio.CancelledError):
+        return
+    loop.default_exception_handler(context)
+
+
 # -- port: anyio.run on the chosen backend ------------------------------------
 
 
@@ -349,29 +389,21 @@ def _run_port(
     import anyio
 
     async def main() -> Record:
-        if interrupt is None:
-            return await run_async_demo(demo, duration=duration, echo=echo, options=kwargs)
-        async with anyio.create_task_group() as tg:
-            await tg.start(_watch_sigint, interrupt)
-            record = await run_async_demo(
-                demo, duration=duration, echo=echo, options=kwargs, _interrupt=interrupt
-            )
-            tg.cancel_scope.cancel()
-        return record
+        return await run_async_demo(
+            demo, duration=duration, echo=echo, options=kwargs, _interrupt=interrupt
+        )
 
     return anyio.run(main, backend=backend, backend_options=backend_options(backend, virtual=virtual))
 
 
-async def _watch_sigint(interrupt: _Interrupt, *, task_status: Any) -> None:
-    """The anyio way to handle Ctrl-C: receive it, cancel the demo's scope."""
-    import anyio
+def _call_soon_threadsafe() -> Callable[[Callable[[], Any]], Any]:
+    """The running loop's thread- and signal-safe way to schedule a call."""
+    try:
+        return asyncio.get_running_loop().call_soon_threadsafe
+    except RuntimeError:
+        import trio
 
-    with anyio.open_signal_receiver(signal.SIGINT) as signals:
-        task_status.started()
-        async for _ in signals:
-            interrupt.requested = True
-            if interrupt.scope is not None:
-                interrupt.scope.cancel()
+        return trio.lowlevel.current_trio_token().run_sync_soon
 
 
 async def run_async_demo(
@@ -385,7 +417,8 @@ async def run_async_demo(
     """Run a port demo in the running event loop (the tests' own, for instance).
 
     Times are read from the running loop's clock; a demo that runs forever is
-    bounded by a cancel scope (``duration``, else its default bound).
+    bounded by a cancel scope (``duration``, else its default bound); Ctrl-C
+    from the command line cancels the same scope.
     """
     import anyio
 
@@ -397,11 +430,18 @@ async def run_async_demo(
     with use_timer(Timer(clock)), recording(clock, echo=echo) as record:
         with blocking_sleep_moves_clock(virtual_advance()):
             with anyio.CancelScope() as scope:
-                if _interrupt is not None:
-                    _interrupt.scope = scope
                 if bound is not None:
                     scope.deadline = anyio.current_time() + bound
-                await demo.func(**kwargs)
+                if _interrupt is not None:
+                    call_soon = _call_soon_threadsafe()
+                    _interrupt.wake = lambda: call_soon(scope.cancel)
+                    if _interrupt.requested:
+                        scope.cancel()
+                try:
+                    await demo.func(**kwargs)
+                finally:
+                    if _interrupt is not None:
+                        _interrupt.wake = None
     if _interrupt is not None and _interrupt.requested:
         record.stopped = "interrupt"
     elif scope.cancelled_caught:
@@ -552,14 +592,15 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
         print(f"=== {lesson.name} {demo.name}{on}: {demo.description}", flush=True)
         interrupt = _Interrupt()
         try:
-            record = run_demo(
-                demo,
-                backend=backend,
-                virtual=virtual_from_env(),
-                duration=args.duration,
-                options=options,
-                _interrupt=interrupt,
-            )
+            with _handling_sigint(interrupt):
+                record = run_demo(
+                    demo,
+                    backend=backend,
+                    virtual=virtual_from_env(),
+                    duration=args.duration,
+                    options=options,
+                    _interrupt=interrupt,
+                )
         except DemoFailed as exc:
             print(f"error: {demo.name}: {exc}", file=sys.stderr)
             status = EXIT_FAILED
@@ -568,11 +609,8 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
             print(f"error: {demo.name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             status = EXIT_FAILED
             continue
-        finally:
-            for restore in interrupt.watchers:
-                restore()
         sys.stdout.flush()
-        if record.stopped == "interrupt":
+        if record.stopped == "interrupt" or interrupt.requested:
             print(
                 f"interrupted (Ctrl-C): {demo.name} stopped, its cleanup ran", file=sys.stderr
             )
