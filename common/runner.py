@@ -527,6 +527,11 @@ def build_parser(lesson: Lesson) -> argparse.ArgumentParser:
         help="bound, in seconds, for the demos that run forever",
     )
     parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="after each demo, a chart of when each activity ran",
+    )
+    parser.add_argument(
         "--backend",
         metavar="{asyncio,trio}",
         help="event loop for the port (default: asyncio)" if port else argparse.SUPPRESS,
@@ -584,7 +589,11 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
         return EXIT_OK
 
     backend = args.backend or "asyncio"
-    options = {k: v for k, v in vars(args).items() if k not in ("demo", "list", "duration", "backend")}
+    options = {
+        k: v
+        for k, v in vars(args).items()
+        if k not in ("demo", "list", "duration", "backend", "timeline")
+    }
     selected = [lesson.demos[name] for name in args.demo] or list(lesson.demos.values())
     on = f" on {backend}" if lesson.flavour == "anyio" else ""
     status = EXIT_OK
@@ -618,4 +627,8 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
         if record.stopped == "bound":
             bound = _bound(demo, args.duration)
             print(f"(stopped after {bound:g} s: this demo runs forever; --duration S changes it)")
+        if args.timeline:
+            from common.timeline import print_timeline  # rich: only when asked for
+
+            print_timeline(record, title=f"{demo.name}{on}")
     return status

@@ -1,0 +1,383 @@
+"""Timelines: activities read from what demos print, bars at the right columns.
+
+A chart is read as a person reads it: the resolution from its header
+("1 column = 0.05 s"), the origin (0 s) from the axis' corner ``└``; an event
+at ``t`` seconds is then in column ``⌊t / resolution + ½⌋`` from the origin
+(the scale common/timeline.py defines), and a span covers every column from
+its start's to its end's.
+"""
+
+import math
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from common.record import Chunk, Record
+from common.runner import build_parser
+from common.timeline import (
+    ALONE,
+    BODY,
+    END,
+    MARK,
+    OPEN,
+    PRINTS,
+    START,
+    STDERR,
+    Scale,
+    Span,
+    build,
+    chart,
+    to_svg,
+)
+from tests.harness import (
+    ROOT,
+    faithful_record,
+    lesson,
+    lesson_names,
+    port_lesson_names,
+    port_record,
+    run_cli,
+)
+
+pytestmark = pytest.mark.anyio
+
+
+# -- reading a chart -----------------------------------------------------------
+
+
+def parse_chart(text):
+    """``{row label: {column: glyph}}`` and the resolution, from a plain chart."""
+    lines = text.splitlines()
+    header = next(line for line in lines if line.startswith("timeline"))
+    found = re.search(r"1 column = ([\d.]+) s", header)
+    resolution = float(found.group(1)) if found else None
+    axis = next(line for line in lines if "└" in line or "┴" in line)
+    origin = axis.index("└") if "└" in axis else axis.index("┴")
+    rows = {}
+    for line in lines[1 : lines.index(axis)]:
+        label = line[:origin].strip()
+        cells = {c - origin: ch for c, ch in enumerate(line) if c >= origin and ch != " "}
+        rows[label] = cells
+    return rows, resolution
+
+
+def column(t, resolution):
+    return math.floor(t / resolution + 0.5)
+
+
+def bar(cells):
+    """(first, last) column of a row's bar glyphs."""
+    columns = sorted(c for c, ch in cells.items() if ch in (START, BODY, END, ALONE, OPEN))
+    return columns[0], columns[-1]
+
+
+def assert_span(rows, resolution, name, start, end, closed=True):
+    cells = rows[name]
+    first, last = column(start, resolution), column(end, resolution)
+    assert bar(cells) == (first, last), f"{name}: bar {bar(cells)} != {(first, last)}"
+    # every column in between is part of the bar (or a mark on it)
+    assert all(cells.get(c) in (BODY, MARK, START, END, OPEN, ALONE) for c in range(first, last + 1))
+    if last > first:
+        assert cells[first] in (START, MARK)
+        assert cells[last] == (END if closed else OPEN) or cells[last] == MARK
+
+
+def record_of(schedule, duration=None, stderr=()):
+    """A Record as the recorder makes it: one write per line."""
+    chunks = [Chunk(t, line + "\n") for t, line in schedule]
+    chunks += [Chunk(t, line + "\n", "stderr") for t, line in stderr]
+    chunks.sort(key=lambda c: c.time)
+    end = max([t for t, _ in schedule] + [t for t, _ in stderr] + [0])
+    return Record(chunks, duration=end if duration is None else duration)
+
+
+# -- known schedules -----------------------------------------------------------
+
+# w8s2 famine: both start at 0; the first woken at 0.5 s blocks until 1.5 s,
+# when it ends; the other, due at 0.5 s, runs its middle at 1.5 s and blocks
+# until 2.5 s.  So one famine spans 0-1.5 s, the other 0-2.5 s.
+
+
+def check_famine(record, width):
+    timeline = build(record)
+    spans = {name: timeline[name].spans for name in ("run1", "run2")}
+    assert sorted(spans.values(), key=lambda s: s[0].end) == [[Span(0.0, 1.5)], [Span(0.0, 2.5)]]
+    rows, resolution = parse_chart(chart(record, width, "famine"))
+    for name, (span,) in spans.items():
+        assert_span(rows, resolution, name, span.start, span.end)
+        # "milieu" is a mark on the famine's own row, at 0.5 s or 1.5 s
+        (milieu,) = [m.time for m in timeline[name].marks]
+        assert rows[name][column(milieu, resolution)] == MARK
+    # the results list, printed at 2.5 s, on the catch-all row
+    assert rows[PRINTS] == {column(2.5, resolution): MARK}
+    return rows, resolution
+
+
+@pytest.mark.parametrize("width", [60, 80, 160])
+def test_famine_faithful_columns(width):
+    record = faithful_record("w8s2", "famine")
+    rows, resolution = check_famine(record, width)
+    # asyncio wakes run1 first
+    assert_span(rows, resolution, "run1", 0, 1.5)
+    assert_span(rows, resolution, "run2", 0, 2.5)
+    # at 80 columns the scale is 0.05 s per column: 2.5 s in 51 columns
+    if width == 80:
+        assert resolution == 0.05
+        assert bar(rows["run2"]) == (0, 50)
+
+
+async def test_famine_port_columns():
+    check_famine(await port_record("w8s2", "famine"), 80)
+
+
+# w8s6 fork (SPEC §2): >>> c1 0 s, forking 1 s, >>> c2 1 s, <<< c1 2 s,
+# <<< c2 3 s, then nothing until the bound.
+FORK = [
+    (0.0, "---------- zero"),
+    (0.0, "0s + 000ms >>> c1"),
+    (1.0, "1s + 000ms forking"),
+    (1.0, "1s + 000ms >>> c2"),
+    (2.0, "2s + 000ms <<< c1"),
+    (3.0, "3s + 000ms <<< c2"),
+]
+FORK_SPANS = {"c1": (0, 2), "c2": (1, 3)}
+
+# w8s8 window (SPEC §2): job i lasts (i % 3) + 1 s, 4 at a time: 0-3 start at
+# 0; 0, 3 end at 1 and 4, 5 start; 1 ends at 2 and 6 starts; 2, 4, 6 end at 3
+# and 7 starts; 5 ends at 4; 7 ends at 5.
+WINDOW_STARTS = {0: 0, 1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 2, 7: 3}
+WINDOW_SPANS = {f"job{i}": (s, s + (i % 3) + 1) for i, s in WINDOW_STARTS.items()}
+
+
+def window_schedule():
+    lines = []
+    for i, start in WINDOW_STARTS.items():
+        message = f"job{i} - duration {(i % 3) + 1}"
+        lines.append((start, f"{start}s + 000ms >>> {message}"))
+        lines.append((start + (i % 3) + 1, f"{start + (i % 3) + 1}s + 000ms <<< {message}"))
+    return [(0.0, "---------- zero")] + sorted(lines, key=lambda item: item[0])
+
+
+@pytest.mark.parametrize("width", [60, 80, 160])
+def test_fork_like_columns(width):
+    record = record_of(FORK, duration=3.5)  # bounded at 3.5 s, as the lesson
+    timeline = build(record)
+    assert timeline.names() == ["c1", "c2", PRINTS]
+    assert timeline.end == 3.5
+    rows, resolution = parse_chart(chart(record, width, "fork"))
+    for name, (start, end) in FORK_SPANS.items():
+        assert_span(rows, resolution, name, start, end)
+    # "---------- zero" at 0 s and "forking" at 1 s: marks on the prints row
+    assert rows[PRINTS] == {0: MARK, column(1, resolution): MARK}
+
+
+@pytest.mark.parametrize("width", [60, 80, 160])
+def test_window_like_columns(width):
+    record = record_of(window_schedule(), duration=5.5)
+    timeline = build(record)
+    # one row per job, by start time then by number (job2 before job10)
+    assert timeline.names() == [f"job{i}" for i in range(8)] + [PRINTS]
+    rows, resolution = parse_chart(chart(record, width, "window"))
+    for name, (start, end) in WINDOW_SPANS.items():
+        assert_span(rows, resolution, name, start, end)
+    # never more than 4 jobs at once, read from the chart itself (a job that
+    # ends in a column hands its slot over in that column)
+    bars = [bar(rows[name]) for name in WINDOW_SPANS]
+    busy = [sum(1 for first, last in bars if first <= c < last) for c in range(column(5, resolution))]
+    assert max(busy) == 4
+
+
+def test_same_instant_order_does_not_change_the_chart():
+    # trio prints the lines of one instant in any order: same chart
+    schedule = window_schedule()
+    shuffled = sorted(schedule, key=lambda item: (item[0], item[1][::-1]))
+    assert chart(record_of(schedule), 80) == chart(record_of(shuffled), 80)
+
+
+def test_scale_is_the_finest_nice_one_that_fits():
+    assert Scale.fit(2.5, 69).resolution == 0.05  # 51 columns; 0.025 would need 101
+    assert Scale.fit(2.5, 101).resolution == 0.025
+    assert Scale.fit(5, 40).resolution == 0.2  # 26 columns; 0.1 would need 51
+    assert Scale.fit(5, 25).resolution == 0.25
+    assert Scale.fit(5, 26).resolution == 0.2
+    scale = Scale.fit(2.5, 69)
+    assert scale.column(1.5) == 30 and scale.column(2.5) == 50 and scale.column(0.026) == 1
+    # ticks: round seconds, whole columns apart, labels that fit
+    assert [t for _, t in scale.ticks()] == [0, 0.5, 1, 1.5, 2, 2.5]
+
+
+# -- rules ----------------------------------------------------------------------
+
+
+def test_rules_fetch_got_and_unmatched():
+    url = "http://127.0.0.1:8000/docs/f1040.pdf"
+    record = record_of(
+        [
+            (0.0, f"fetching {url}"),
+            (0.0, "fetching http://127.0.0.1:8000/docs/f1040es.pdf"),
+            (1.0, f"{url} returned 71234 bytes"),
+            (1.5, "http://127.0.0.1:8000/docs/f1040es.pdf returned 12 bytes"),
+            (2.0, "http://127.0.0.1:8000/docs/f1040c.pdf returned 9 chars"),  # no start
+            (2.0, "1s + 000ms got tick1"),
+            (3.0, "2s + 000ms got tick2"),
+            (3.0, "duration = 3.0s"),
+        ],
+        stderr=[(3.0, "Task exception was never retrieved")],
+    )
+    timeline = build(record)
+    assert timeline.names() == ["f1040.pdf", "f1040es.pdf", "f1040c.pdf", "got", PRINTS, STDERR]
+    assert timeline["f1040.pdf"].spans == [Span(0.0, 1.0)]
+    assert timeline["f1040es.pdf"].spans == [Span(0.0, 1.5)]
+    # an end without a start is an instant, not a span
+    assert timeline["f1040c.pdf"].spans == [] and [m.time for m in timeline["f1040c.pdf"].marks] == [2.0]
+    assert [m.time for m in timeline["got"].marks] == [2.0, 3.0]
+    assert [m.time for m in timeline[PRINTS].marks] == [3.0]
+    assert [m.time for m in timeline[STDERR].marks] == [3.0]
+
+
+def test_a_start_without_end_runs_to_the_end():
+    record = record_of([(0.0, ">>> forever"), (1.0, "tick")], duration=2.0)
+    timeline = build(record)
+    assert timeline["forever"].spans == [Span(0.0, 2.0, closed=False)]
+    rows, resolution = parse_chart(chart(record, 80))
+    assert_span(rows, resolution, "forever", 0, 2.0, closed=False)
+    assert OPEN in chart(record, 80)
+
+
+def test_progress_characters_are_marks_per_character():
+    # countdown prints '.' every 0.05 s, compute blocks and prints 'x' (w8s9)
+    chunks = [Chunk(0.0, "."), *(Chunk(0.05 * k, "x") for k in range(1, 4))]
+    chunks += [Chunk(0.15, "."), Chunk(0.2, "."), Chunk(0.2, "\n")]
+    record = Record(chunks, duration=0.2)
+    timeline = build(record)
+    assert timeline.names() == ["'.'", "'x'"]
+    assert [m.time for m in timeline["'.'"].marks] == [0.0, 0.15, 0.2]
+    assert [m.time for m in timeline["'x'"].marks] == [0.05, 0.1, 0.15]
+    rows, resolution = parse_chart(chart(record, 80))
+    assert sorted(rows["'x'"]) == [column(t, resolution) for t in (0.05, 0.1, 0.15)]
+
+
+def test_one_print_of_several_pieces_is_one_line():
+    # print("run1", "début") writes four pieces at one instant: one line
+    record = Record([Chunk(0.0, "run1"), Chunk(0.0, " "), Chunk(0.0, "début"), Chunk(0.0, "\n"),
+                     Chunk(1.0, "run1 fin\n")], duration=1.0)
+    assert build(record)["run1"].spans == [Span(0.0, 1.0)]
+
+
+def test_no_time_span_renders_sensibly():
+    record = record_of([(0.0, "in Awaitable"), (0.0, "'yielded'")])
+    text = chart(record, 80, "awaitable")
+    assert "everything at 0 s" in text
+    rows, _ = parse_chart(text)
+    assert rows == {PRINTS: {0: MARK}}
+    assert to_svg(build(record)).count("<path") == 1
+
+
+def test_empty_record():
+    assert "nothing printed" in chart(Record([], duration=0.0), 80)
+    assert "nothing printed" in to_svg(build(Record([], duration=0.0)))
+
+
+def test_many_rows_are_capped():
+    record = record_of([(float(i), f">>> job{i}") for i in range(40)])
+    text = chart(record, 80)
+    assert "… and 16 more activities" in text  # 24 rows shown, of 40
+
+
+# -- every demo of every lesson ------------------------------------------------
+
+
+def demos(flavour, names):
+    return [
+        pytest.param(name, demo, id=f"{name}-{demo}")
+        for name in names
+        for demo in lesson(flavour, name).demos
+    ]
+
+
+def options(flavour, name):
+    """The lesson's own options at their defaults, as a bare command line."""
+    args = vars(build_parser(lesson(flavour, name)).parse_args([]))
+    return {k: v for k, v in args.items() if k not in ("demo", "list", "duration", "backend", "timeline")}
+
+
+def check_charts(record, demo):
+    for width in (60, 80, 160):
+        text = chart(record, width, demo)
+        assert all(len(line) <= width for line in text.splitlines()), text
+        assert "timeline" in text
+    svg = to_svg(build(record))
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+
+
+@pytest.mark.parametrize(("name", "demo"), demos("asyncio", lesson_names()))
+def test_every_faithful_demo_charts(name, demo):
+    check_charts(faithful_record(name, demo, options=options("asyncio", name)), demo)
+
+
+@pytest.mark.parametrize(("name", "demo"), demos("anyio", port_lesson_names()))
+async def test_every_port_demo_charts(name, demo):
+    if not lesson("anyio", name)[demo].is_async:
+        pytest.skip("a plain-function port demo runs its own loop (the pages cover it)")
+    check_charts(await port_record(name, demo, options=options("anyio", name)), demo)
+
+
+# -- the command line ------------------------------------------------------------
+
+
+def test_cli_timeline_piped_is_plain():
+    result = run_cli("lessons_asyncio.w8s2", "famine", "--timeline")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b[" not in result.stdout
+    out = result.stdout
+    assert out.index("['run1 par famine', 'run2 par famine']") < out.index("timeline of famine")
+    rows, resolution = parse_chart(out[out.index("timeline of famine") :])
+    assert_span(rows, resolution, "run1", 0, 1.5)
+    assert_span(rows, resolution, "run2", 0, 2.5)
+    chart_lines = out[out.index("timeline of famine") :].splitlines()
+    assert max(len(line) for line in chart_lines) <= 80
+
+
+def test_cli_timeline_port_after_each_demo():
+    result = run_cli("lessons_anyio.w8s2", "--timeline", "--backend", "trio")
+    assert result.returncode == 0, result.stderr
+    for demo in ("morceaux", "gather", "famine"):
+        assert f"timeline of {demo} on trio" in result.stdout
+
+
+def test_cli_colour_only_on_a_terminal_without_no_color():
+    coloured = run_cli("lessons_asyncio.w8s2", "famine", "--timeline", env={"FORCE_COLOR": "1"})
+    assert "\x1b[" in coloured.stdout
+    plain = run_cli(
+        "lessons_asyncio.w8s2", "famine", "--timeline", env={"FORCE_COLOR": "1", "NO_COLOR": "1"}
+    )
+    assert "\x1b[" not in plain.stdout
+    assert "timeline of famine" in plain.stdout
+
+
+def test_cli_without_timeline_draws_nothing():
+    result = run_cli("lessons_asyncio.w8s2", "famine")
+    assert "timeline" not in result.stdout
+
+
+def test_list_does_not_import_the_views():
+    code = (
+        "import sys\n"
+        "from lessons_asyncio import w8s2\n"
+        "from common.runner import main\n"
+        "assert main(w8s2.lesson, ['--list']) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('rich', 'pygments', 'common.timeline'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
