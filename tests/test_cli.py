@@ -9,7 +9,9 @@ import pytest
 
 from tests.harness import ROOT, lesson, lesson_names, run_cli
 
-MODULES = [f"lessons_{flavour}.{name}" for name in lesson_names() for flavour in ("asyncio", "anyio")]
+MODULES = [
+    f"lessons_{flavour}.{name}" for name in lesson_names() for flavour in ("asyncio", "anyio")
+]
 
 
 def assert_clean(result):
@@ -95,11 +97,15 @@ def test_lazy_imports():
         for args in (["--list"], ["--help"]):
             out = subprocess.run(
                 [sys.executable, "-X", "importtime", "-m", module, *args],
-                capture_output=True, text=True, cwd=ROOT,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
             )
             assert out.returncode == 0, out.stderr
-            imported = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line}
+            imported = {
+                line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line
+            }
             assert "trio" not in imported, module
             if not module.endswith("w8s4"):
                 assert not imported & {"aiohttp", "httpx", "requests"}, module
@@ -117,7 +123,9 @@ def interrupt_after(module, *args, line, backend=None):
     env = {k: v for k, v in os.environ.items() if k != "LESSONS_VIRTUAL_TIME"}
     env["PYTHONPATH"] = str(ROOT)
     env["PYTHONUNBUFFERED"] = "1"
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env
+    )
     seen = []
     try:
         for out_line in proc.stdout:

@@ -59,9 +59,8 @@ def test_timers_do_not_leak_between_demos(capsys):
         start_timer()
         assert current_timer() is timer
     assert current_timer() is outer
-    with use_timer(Timer(second)):
-        with pytest.raises(RuntimeError):
-            show_timer("a new demo starts with no start time")
+    with use_timer(Timer(second)), pytest.raises(RuntimeError):
+        show_timer("a new demo starts with no start time")
 
 
 def test_task_created_before_start_timer_sees_it(capsys):
@@ -110,7 +109,14 @@ def test_recording_times_each_write():
         print("oops", file=__import__("sys").stderr)
         print(".", end="")
     assert record.lines() == [(0.0, "ab"), (0.5, "c"), (0.75, ".")]
-    assert record.characters() == [(0.0, "a"), (0.5, "b"), (0.5, "\n"), (0.5, "c"), (0.5, "\n"), (0.75, ".")]
+    assert record.characters() == [
+        (0.0, "a"),
+        (0.5, "b"),
+        (0.5, "\n"),
+        (0.5, "c"),
+        (0.5, "\n"),
+        (0.75, "."),
+    ]
     assert record.lines("stderr") == [(0.75, "oops")]
     assert record.duration == 0.75
 

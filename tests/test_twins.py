@@ -1,12 +1,12 @@
 """Every lesson exists twice, and the twins stay in step (SPEC §8)."""
 
 import ast
-import os
-import subprocess
-import sys
 import importlib
 import inspect
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -17,7 +17,7 @@ LESSONS = lesson_names()
 
 def test_every_lesson_has_its_twin():
     assert LESSONS, "no lesson found"
-    assert LESSONS == port_lesson_names()
+    assert port_lesson_names() == LESSONS
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -43,7 +43,7 @@ def test_demos_are_described_and_of_the_right_kind(name):
 @pytest.mark.parametrize("name", LESSONS)
 def test_port_docstring_ends_with_what_differs(name):
     doc = inspect.getdoc(importlib.import_module(f"lessons_anyio.{name}"))
-    head, marker, tail = doc.partition("Differs from the asyncio version:")
+    _, marker, tail = doc.partition("Differs from the asyncio version:")
     assert marker, f"lessons_anyio.{name}: no 'Differs from the asyncio version:' list"
     items = [line for line in tail.strip().splitlines() if line.startswith("- ")]
     assert items, "the list is empty"
@@ -100,7 +100,10 @@ def test_nothing_runs_at_import(name):
         "assert asyncio.get_event_loop_policy()._local._loop is None\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")

@@ -6,7 +6,12 @@ import time
 import anyio
 import pytest
 
-from common.virtual import VirtualEventLoop, backend_options, blocking_sleep_moves_clock, virtual_advance
+from common.virtual import (
+    VirtualEventLoop,
+    backend_options,
+    blocking_sleep_moves_clock,
+    virtual_advance,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -63,7 +68,10 @@ def test_anyio_run_with_virtual_loop_shuts_down_cleanly():
         await anyio.sleep(5)
         return anyio.current_time()
 
-    assert anyio.run(main, backend="asyncio", backend_options=backend_options("asyncio", virtual=True)) == 5.0
+    assert (
+        anyio.run(main, backend="asyncio", backend_options=backend_options("asyncio", virtual=True))
+        == 5.0
+    )
 
 
 async def test_blocking_sleep_advances_the_clock_without_yielding(backend_name):
@@ -78,7 +86,7 @@ async def test_blocking_sleep_advances_the_clock_without_yielding(backend_name):
     async with anyio.create_task_group() as tg:
         tg.start_soon(other)
         with blocking_sleep_moves_clock(advance):
-            time.sleep(1.5)  # blocks: the other task has not run yet
+            time.sleep(1.5)  # noqa: ASYNC251 (blocks: the other task has not run yet)
             assert other_ran == []
             assert anyio.current_time() - start == 1.5
     assert other_ran == [start + 1.5]
