@@ -20,13 +20,15 @@ Run it:
 Differs from the asyncio version:
 - nothing, in the video's five demos: the await protocol belongs to Python,
   not to asyncio, so the classes, the coroutines and the demos are the
-  faithful version's, line for line (a test checks it).  They run no event
+  faithful version's, line for line (a test checks it).  Unlike the other
+  ports' demos they are plain functions, not coroutines: they run no event
   loop, so ``--backend`` changes nothing for them;
 - ``bad_yield`` (port only) lets real event loops call ``send``: the
   video's ``Awaitable`` yields a bare string, and asyncio and trio both
   refuse it, each with its own error, thrown back in at the ``yield``.  A
   loop only understands what its own primitives yield (asyncio: ``None`` or
-  a Future; trio: private messages of ``trio.lowlevel``);
+  a Future; trio: private messages of ``trio.lowlevel``).  It runs both
+  loops itself, whatever ``--backend`` says (so it imports trio);
 - ``portable`` (port only): the same ``w4 → w1`` stack, with a ``w1`` whose
   ``__await__`` delegates to ``anyio.lowlevel.checkpoint()`` instead of
   yielding a value of its own.  It yields whatever the running backend
