@@ -100,6 +100,10 @@ def test_window_faithful():
     # each job's get() wakes the next waiting put() (4, then 5) at the next
     # turn of the loop, after both have printed; at 3 s, job2, job4 and job6
     # end in the order they went to sleep (0 s, 1 s, 2 s), then job7 starts.
+    # (On a real clock the later sleeper's deadline is later by the few
+    # microseconds its start was late; on the virtual clock the deadlines
+    # are equal and the loop's timer heap, fed the same way every run, gives
+    # them in that same order.)
     assert record.schedule() == window_schedule()
     check_window(record.schedule())
     # then nothing until the default bound stops run_forever(): no 'bye'
