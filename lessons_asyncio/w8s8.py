@@ -68,8 +68,8 @@ def producer_consumer():
     queue = asyncio.Queue(maxsize=1)
 
     # on ajoute les coroutines dans la boucle (the coroutines go into the loop)
-    asyncio.ensure_future(producer(queue))
-    asyncio.ensure_future(consumer(queue))
+    asyncio.ensure_future(producer(queue))  # noqa: RUF006 (nothing keeps the task)
+    asyncio.ensure_future(consumer(queue))  # noqa: RUF006 (nothing keeps the task)
 
     start_timer()
 
@@ -79,7 +79,7 @@ def producer_consumer():
     # enough).  The runner also stops the loop after --duration seconds.
     try:
         asyncio.get_event_loop().run_forever()
-    except KeyboardInterrupt as e:
+    except KeyboardInterrupt as e:  # noqa: F841 (the seed's unused name)
         print("bye")
 
 
@@ -90,12 +90,12 @@ def demo_window():
     window = asyncio.Queue(maxsize = 4)
 
     for i in range(8):
-        asyncio.ensure_future(job(i, window))
+        asyncio.ensure_future(job(i, window))  # noqa: RUF006 (nothing keeps the task)
 
     start_timer()
     try:
         asyncio.get_event_loop().run_forever()
-    except:
+    except:  # noqa: E722 (a bare except catches everything, Ctrl-C included)
         print('bye')
 
 

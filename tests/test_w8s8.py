@@ -40,6 +40,7 @@ pytestmark = pytest.mark.anyio
 # --------------------------------------------------------------------------
 # window
 
+
 def job_line(sign, i):
     return f"{sign} job{i} - duration {(i % 3) + 1}"
 
@@ -232,6 +233,7 @@ async def test_naive_window_fails_on_trio(trio_scheduler):
 # --------------------------------------------------------------------------
 # producer_consumer
 
+
 def ticks(bound):
     """The producer puts tick1 at once, then one tick a second (its sleeps);
     the consumer, waiting in get()/receive(), prints each at once: tickN at
@@ -303,8 +305,18 @@ QUEUE_LINES = [
     "    A queue, useful for coordinating producer and consumer coroutines.",
     "Methods and properties it defines:",
 ]
-QUEUE_MEMBERS = ["async get()", "async put(item)", "get_nowait()", "put_nowait(item)",
-                 "qsize()", "full()", "empty()", "maxsize", "task_done()", "async join()"]
+QUEUE_MEMBERS = [
+    "async get()",
+    "async put(item)",
+    "get_nowait()",
+    "put_nowait(item)",
+    "qsize()",
+    "full()",
+    "empty()",
+    "maxsize",
+    "task_done()",
+    "async join()",
+]
 STREAM_LINES = [
     "Help on class create_memory_object_stream in module anyio:",
     "create_memory_object_stream(max_buffer_size=0, item_type=None)",
@@ -312,8 +324,16 @@ STREAM_LINES = [
     "Help on class MemoryObjectSendStream in module anyio.streams.memory:",
     "Help on class MemoryObjectReceiveStream in module anyio.streams.memory:",
 ]
-STREAM_MEMBERS = ["async send(item)", "send_nowait(item)", "async receive()",
-                  "receive_nowait()", "clone()", "close()", "async aclose()", "statistics()"]
+STREAM_MEMBERS = [
+    "async send(item)",
+    "send_nowait(item)",
+    "async receive()",
+    "receive_nowait()",
+    "clone()",
+    "close()",
+    "async aclose()",
+    "statistics()",
+]
 
 
 def members(text):
@@ -384,10 +404,13 @@ def test_help_summary_of_a_function():
 # --------------------------------------------------------------------------
 # command line and Ctrl-C
 
+
 def test_twins_have_the_same_demos():
-    assert lesson("asyncio", "w8s8").names() == lesson("anyio", "w8s8").names() == [
-        "queue_help", "producer_consumer", "window"
-    ]
+    assert (
+        lesson("asyncio", "w8s8").names()
+        == lesson("anyio", "w8s8").names()
+        == ["queue_help", "producer_consumer", "window"]
+    )
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
@@ -402,9 +425,13 @@ def test_cli_window_port(backend):
     )
 
 
-@pytest.mark.parametrize("module, args", [
-    ("lessons_asyncio.w8s8", ()), ("lessons_anyio.w8s8", ("--backend", "trio")),
-])
+@pytest.mark.parametrize(
+    "module, args",
+    [
+        ("lessons_asyncio.w8s8", ()),
+        ("lessons_anyio.w8s8", ("--backend", "trio")),
+    ],
+)
 def test_cli_all_demos(module, args):
     """A bare run shows the three demos in the video's order, and ends."""
     result = run_cli(module, *args)
