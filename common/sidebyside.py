@@ -45,6 +45,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from html import escape
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
 
     from common.record import Record
     from common.runner import Demo, Lesson
+    from common.timeline import Timeline
 
 FAITHFUL, PORT = "lessons_asyncio", "lessons_anyio"
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -119,8 +121,9 @@ def demo_excerpt(lesson: Lesson, demo_name: str, package: str) -> Excerpt:
     excerpt saying why there is none."""
     demo = lesson.demos.get(demo_name)
     if demo is None:
-        where = "the faithful version" if package == FAITHFUL else "the port"
-        return Excerpt([], note=f"no demo {demo_name!r} in {where}")
+        if package == FAITHFUL:
+            return Excerpt([], note=f"{demo_name} is a port-only demo")
+        return Excerpt([], note=f"the port has no demo {demo_name}")
     lines, first = inspect.getsourcelines(demo.func)
     return Excerpt([line.rstrip("\n").expandtabs(4) for line in lines], first)
 
@@ -161,10 +164,10 @@ def _pair(a: Sequence[str], b: Sequence[str], i0: int, j0: int) -> list[Row]:
     (a longest-common-subsequence on similar lines), the others face blanks."""
     n, m = len(a), len(b)
     if n * m > _MAX_PAIRING:
-        rows = [Row(i0 + k, j0 + k, "change") for k in range(min(n, m))]
-        rows += [Row(i0 + k, None, "delete") for k in range(m, n)]
-        rows += [Row(None, j0 + k, "insert") for k in range(n, m)]
-        return rows
+        in_order = [Row(i0 + k, j0 + k, "change") for k in range(min(n, m))]
+        in_order += [Row(i0 + k, None, "delete") for k in range(m, n)]
+        in_order += [Row(None, j0 + k, "insert") for k in range(n, m)]
+        return in_order
     sim = [[_similarity(a[i], b[j]) for j in range(m)] for i in range(n)]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
@@ -296,7 +299,9 @@ def render_terminal(
     code_w = code_width(width, num)
     lhs, rhs = _highlighted(left.lines, theme), _highlighted(right.lines, theme)
 
-    def cell(texts: list[Text], excerpt: Excerpt, index: int | None, style: str) -> tuple[str, list[Text]]:
+    def cell(
+        texts: list[Text], excerpt: Excerpt, index: int | None, style: str
+    ) -> tuple[str, list[Text]]:
         if index is None:
             return "", []
         text = texts[index].copy()
@@ -307,15 +312,15 @@ def render_terminal(
     out: list[Text] = []
     title = Text()
     for k, header in enumerate(headers):
-        piece = header if len(header) <= num + 1 + code_w else header[: num + code_w] + "…"
-        title.append(f"{piece:<{num + 1 + code_w}}", "bold")
+        head = header if len(header) <= num + 1 + code_w else header[: num + code_w] + "…"
+        title.append(f"{head:<{num + 1 + code_w}}", "bold")
         if k == 0:
             title.append(" │ ", "dim")
     title.rstrip()
     out.append(title)
     for k, excerpt in enumerate((left, right)):
         if excerpt.note:
-            out.append(Text(f"({'faithful' if k == 0 else 'port'}: {excerpt.note})", "italic dim"))
+            out.append(Text(f"({excerpt.note})", "italic dim"))
     out.append(Text("─" * (2 * (num + 1 + code_w) + 3), "dim"))
     for row in rows:
         changed = row.tag != "equal"
@@ -330,12 +335,16 @@ def render_terminal(
         mark = GUTTER[row.tag]
         for k in range(max(len(lparts), len(rparts))):
             line = Text()
-            line.append(f"{lnum if k == 0 else CONTINUED if k < len(lparts) else '':>{num}} ", "dim")
+            line.append(
+                f"{lnum if k == 0 else CONTINUED if k < len(lparts) else '':>{num}} ", "dim"
+            )
             piece = lparts[k] if k < len(lparts) else Text("", lstyle)
             line.append_text(piece)
             line.append(" " * (code_w - len(piece)), lstyle)
             line.append(f" {mark if k == 0 else ' '} ", "bold yellow" if changed else "dim")
-            line.append(f"{rnum if k == 0 else CONTINUED if k < len(rparts) else '':>{num}} ", "dim")
+            line.append(
+                f"{rnum if k == 0 else CONTINUED if k < len(rparts) else '':>{num}} ", "dim"
+            )
             piece = rparts[k] if k < len(rparts) else Text("", rstyle)
             line.append_text(piece)
             if rstyle:
@@ -367,8 +376,15 @@ def print_terminal(
     plain = console.no_color or console.color_system is None
     for line in render_terminal(left, right, width=width or console.width, headers=headers):
         # Without colour, no bold or reverse either: plain text, as piped output should be.
-        console.print(line.plain if plain else line, no_wrap=True, crop=False, overflow="ignore",
-                      soft_wrap=True, markup=False, highlight=False)
+        console.print(
+            line.plain if plain else line,
+            no_wrap=True,
+            crop=False,
+            overflow="ignore",
+            soft_wrap=True,
+            markup=False,
+            highlight=False,
+        )
 
 
 def excerpts(name: str, demo: str | None) -> tuple[Excerpt, Excerpt]:
@@ -397,13 +413,11 @@ def repeatable_trio(seed: int = 0) -> Iterator[None]:
     ``random.Random``.  Both are private; if they are gone the page is still
     built, only no longer the same byte for byte.
     """
-    run = sys.modules.get("trio._core._run")
-    if run is None:
-        try:
-            import trio._core._run as run  # noqa: PLC0415
-        except ImportError:  # pragma: no cover
-            yield
-            return
+    try:
+        run: Any = importlib.import_module("trio._core._run")
+    except ImportError:  # pragma: no cover
+        yield
+        return
     rng = getattr(run, "_r", None)
     if rng is None or not hasattr(run, "_ALLOW_DETERMINISTIC_SCHEDULING"):  # pragma: no cover
         yield
@@ -423,11 +437,28 @@ def default_options(lesson: Lesson) -> dict[str, Any]:
     from common.runner import build_parser
 
     args = vars(build_parser(lesson).parse_args([]))
-    return {k: v for k, v in args.items() if k not in ("demo", "list", "duration", "backend", "timeline")}
+    return {
+        k: v
+        for k, v in args.items()
+        if k not in ("demo", "list", "duration", "backend", "timeline")
+    }
+
+
+def on_own_loop(demo: Demo) -> bool:
+    """A port demo written as a plain function: it drives coroutines by hand
+    or runs its own event loop (``run_anyio``), and the runner records it on
+    the real clock, not on virtual time."""
+    return demo.lesson.flavour == "anyio" and not demo.is_async
 
 
 def record_demo(demo: Demo, backend: str) -> Record:
-    """Run ``demo`` on virtual time, quietly, as a bare command line would."""
+    """Run ``demo`` on virtual time, quietly, as a bare command line would.
+
+    A demo that runs on its own (:func:`on_own_loop`) is recorded on the real
+    clock: its lines are kept, in order, all at 0 s, so that the page does not
+    change with the machine's speed.
+    """
+    from common.record import Chunk, Record
     from common.runner import run_demo
 
     with warnings.catch_warnings():
@@ -435,9 +466,17 @@ def record_demo(demo: Demo, backend: str) -> Record:
         # raised; "always", so that a second build records the same ones.
         warnings.simplefilter("always")
         with repeatable_trio():
-            return run_demo(
-                demo, backend=backend, virtual=True, echo=False, options=default_options(demo.lesson)
+            record = run_demo(
+                demo,
+                backend=backend,
+                virtual=True,
+                echo=False,
+                options=default_options(demo.lesson),
             )
+    if on_own_loop(demo):
+        chunks = [Chunk(0.0, c.text, c.stream) for c in record.chunks]
+        return Record(chunks, duration=0.0, stopped=record.stopped)
+    return record
 
 
 # --------------------------------------------------------------------------
@@ -445,7 +484,7 @@ def record_demo(demo: Demo, backend: str) -> Record:
 
 
 def _token_class(ttype: Any) -> str:
-    from pygments.token import STANDARD_TYPES
+    from pygments.token import STANDARD_TYPES  # type: ignore[import-untyped,unused-ignore]
 
     while ttype not in STANDARD_TYPES:
         ttype = ttype.parent
@@ -455,7 +494,7 @@ def _token_class(ttype: Any) -> str:
 def _html_lines(lines: list[str]) -> list[list[tuple[str, str]]]:
     """Each line as ``[(css class, text)]``, lexed as one file (so that a
     docstring spanning lines is a string on each of them)."""
-    from pygments.lexers import PythonLexer
+    from pygments.lexers import PythonLexer  # type: ignore[import-untyped,unused-ignore]
 
     result: list[list[tuple[str, str]]] = [[]]
     for ttype, value in PythonLexer(stripnl=False, ensurenl=False).get_tokens("\n".join(lines)):
@@ -480,7 +519,7 @@ def _html_code(tokens: list[tuple[str, str]], ranges: list[tuple[int, int]]) -> 
                 if 0 < c < len(text):
                     cuts.add(c)
         edges = sorted(cuts)
-        for a, b in zip(edges, edges[1:]):
+        for a, b in pairwise(edges):
             piece = escape(text[a:b], quote=False)
             inside = any(s <= pos + a and pos + b <= e for s, e in ranges)
             if cls:
@@ -496,7 +535,10 @@ def html_table(left: Excerpt, right: Excerpt) -> str:
     """The aligned excerpts as an HTML table (highlighted by pygments' classes)."""
     rows = align(left.lines, right.lines)
     ltok, rtok = _html_lines(left.lines), _html_lines(right.lines)
-    out = ['<table class="sbs hl">', '<colgroup><col class="n"><col class="c"><col class="g"><col class="n"><col class="c"></colgroup>']
+    out = [
+        '<table class="sbs hl">',
+        "<colgroup>" + "".join(f'<col class="{c}">' for c in "ncgnc") + "</colgroup>",
+    ]
     for row in rows:
         lr: list[tuple[int, int]] = []
         rr: list[tuple[int, int]] = []
@@ -552,9 +594,7 @@ def differs_items(docstring: str) -> list[str]:
 def _inline(text: str) -> str:
     """Escape, and render ``code`` spans."""
     parts = re.split(r"``(.+?)``", text)
-    return "".join(
-        f"<code>{escape(p)}</code>" if k % 2 else escape(p) for k, p in enumerate(parts)
-    )
+    return "".join(f"<code>{escape(p)}</code>" if k % 2 else escape(p) for k, p in enumerate(parts))
 
 
 CSS = """
@@ -562,7 +602,8 @@ CSS = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0 auto;
   max-width: 1500px; padding: 16px 24px 40px; color: #1d1d1f; background: #ffffff; }
 h1 { font-size: 1.5em; margin: 0.2em 0; } h2 { font-size: 1.2em; margin: 1.6em 0 0.5em; }
-code, .sbs, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; }
+code, .sbs, pre {
+  font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; }
 code { background: #f1f1f4; padding: 0 3px; border-radius: 3px; font-size: 0.92em; }
 .sub { color: #555; margin: 0 0 0.8em; }
 nav a { margin-right: 0.8em; }
@@ -582,10 +623,12 @@ table.sbs td.g { color: #b07800; text-align: center; font-weight: bold; user-sel
 table.sbs td.c { white-space: pre-wrap; overflow-wrap: anywhere; }
 table.sbs tr.change td.c.l, table.sbs tr.delete td.c.l { background: #fdecec; }
 table.sbs tr.change td.c.r, table.sbs tr.insert td.c.r { background: #e8f7ea; }
-table.sbs td.c.none { background: repeating-linear-gradient(135deg, #f3f3f3 0 4px, #fafafa 4px 8px); }
+table.sbs td.c.none {
+  background: repeating-linear-gradient(135deg, #f3f3f3 0 4px, #fafafa 4px 8px); }
 table.sbs td.c.l span.dw { background: #f6b9b9; border-radius: 2px; }
 table.sbs td.c.r span.dw { background: #a9e5b1; border-radius: 2px; }
-svg.timeline { font: 11px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; background: #fff; }
+svg.timeline {
+  font: 11px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; background: #fff; }
 svg .tl-title { font-weight: bold; fill: #333; } svg .tl-label { fill: #333; }
 svg .tl-tick, svg .tl-note { fill: #666; } svg .tl-axis { stroke: #888; }
 svg .tl-guide { stroke: #eee; }
@@ -594,12 +637,14 @@ footer { margin-top: 3em; color: #777; font-size: 0.85em; }
 
 
 def _pygments_css() -> str:
-    from pygments.formatters import HtmlFormatter
+    from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped,unused-ignore]
 
     rules = HtmlFormatter(style="default").get_style_defs(".hl")
     # Only the token rules; the table keeps its own background.
     return "\n".join(
-        line for line in rules.splitlines() if line.startswith(".hl .") and not line.startswith(".hl .hll")
+        line
+        for line in rules.splitlines()
+        if line.startswith(".hl .") and not line.startswith(".hl .hll")
     )
 
 
@@ -623,26 +668,32 @@ TIMELINES = (
 def _timelines_html(faithful: Lesson, port: Lesson, demo: str) -> str:
     from common.timeline import build, to_svg
 
-    built = []
+    built: list[tuple[str, Timeline | None, str]] = []
     for flavour, backend, caption in TIMELINES:
         lesson = faithful if flavour == "faithful" else port
         if demo not in lesson.demos:
             continue
         try:
             timeline = build(record_demo(lesson.demos[demo], backend))
-        except Exception as exc:  # noqa: BLE001 - a page shows what failed, it does not stop
+        except Exception as exc:
             built.append((caption, None, f"{type(exc).__name__}: {exc}".splitlines()[0]))
             continue
+        if on_own_loop(lesson.demos[demo]):
+            caption += " (it runs its own loop: lines in order, times not recorded)"
         built.append((caption, timeline, ""))
     end = max([t.end for _, t, _ in built if t is not None] + [0.0])
     parts = []
-    for caption, timeline, error in built:
-        if timeline is None:
-            parts.append(f'<figure><p class="failed">could not record: {escape(error)}</p>'
-                         f"<figcaption>{escape(caption)}</figcaption></figure>")
+    for caption, drawn, error in built:
+        if drawn is None:
+            parts.append(
+                f'<figure><p class="failed">could not record: {escape(error)}</p>'
+                f"<figcaption>{escape(caption)}</figcaption></figure>"
+            )
         else:
-            parts.append(f"<figure>{to_svg(timeline, end=end)}<figcaption>{escape(caption)}"
-                         f"</figcaption></figure>")
+            parts.append(
+                f"<figure>{to_svg(drawn, end=end)}<figcaption>{escape(caption)}"
+                f"</figcaption></figure>"
+            )
     return "\n".join(parts)
 
 
@@ -689,7 +740,9 @@ def html_page(name: str, demo: str | None = None) -> str:
         body.append("</div></div></section>")
     if demo is None:
         body.append('<section id="files"><h2>The whole files, side by side</h2>')
-        body.append(html_table(Excerpt(read_source(FAITHFUL, name)), Excerpt(read_source(PORT, name))))
+        body.append(
+            html_table(Excerpt(read_source(FAITHFUL, name)), Excerpt(read_source(PORT, name)))
+        )
         body.append("</section>")
     body.append(
         "<footer>Made by <code>python -m common.sidebyside</code>. Rows: <b>|</b> changed, "
@@ -703,7 +756,8 @@ def html_page(name: str, demo: str | None = None) -> str:
 
 def index_page(names: list[str]) -> str:
     items = "\n".join(
-        f'<li><a href="{escape(n)}.html">{escape(n)}</a> — {escape(lesson_title(n))}</li>' for n in names
+        f'<li><a href="{escape(n)}.html">{escape(n)}</a> — {escape(lesson_title(n))}</li>'
+        for n in names
     )
     body = (
         "<header><h1>asyncio ⇄ anyio: the lessons side by side</h1>"
@@ -771,10 +825,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("lesson", nargs="?", help="the lesson, e.g. w8s8")
     parser.add_argument("--demo", metavar="NAME", help="show only this demo's function")
-    parser.add_argument("--width", type=int, metavar="N", help="terminal columns (default: the terminal's)")
+    parser.add_argument(
+        "--width", type=int, metavar="N", help="terminal columns (default: the terminal's)"
+    )
     parser.add_argument("--html", metavar="FILE", help="write a standalone HTML page instead")
     parser.add_argument("--all", action="store_true", help="every lesson (with --out)")
-    parser.add_argument("--out", metavar="DIR", help="with --all: folder for the pages and index.html")
+    parser.add_argument(
+        "--out", metavar="DIR", help="with --all: folder for the pages and index.html"
+    )
     return parser
 
 

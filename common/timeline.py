@@ -17,7 +17,7 @@ the printed lines, by the few rules of :data:`RULES` and the fallbacks of
 3. ``fetching URL`` starts a span of the URL, ``URL returned …`` ends it
    (w8s4; the row is named after the URL's last path segment);
 4. ``got ITEM`` is a mark on the row ``got`` (w8s8's consumer);
-5. any other line whose first word names an activity found by rules 1–3
+5. any other line whose first word names an activity found by rules 1 to 3
    is a mark on that activity (``run1 milieu``);
 6. a line written piece by piece over time (``print(x, end="")``, the
    pieces more than :data:`PIECEWISE` seconds apart): each visible character
@@ -287,7 +287,7 @@ class Scale:
 
     @classmethod
     def fit(cls, end: float, columns: int) -> Scale:
-        """The finest resolution (1, 2, 2.5 or 5 × 10^k s, ≥ 1 ms) that fits
+        """The finest resolution (1, 2, 2.5 or 5 times 10^k s, at least 1 ms) that fits
         ``end`` seconds in ``columns`` columns; one column if ``end`` is 0."""
         if end <= 0:
             return cls(resolution=1.0, columns=1, tick=1.0)
@@ -300,7 +300,7 @@ class Scale:
         # far enough apart for their labels; among the few closest such
         # steps, one that lands on the end if there is one.
         label = max(6, len(_seconds(end)) + 3)
-        candidates = []
+        candidates: list[float] = []
         for tick in _nice_values(resolution):
             step = tick / resolution
             if abs(step - round(step)) < 1e-9 and round(step) >= label:
@@ -332,7 +332,16 @@ def _seconds(t: float) -> str:
 
 #: One colour per activity, in turn; the catch-all rows are dim.
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#17becf", "#8c564b", "#e377c2")
-TERMINAL_PALETTE = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
+TERMINAL_PALETTE = (
+    "cyan",
+    "magenta",
+    "green",
+    "yellow",
+    "blue",
+    "red",
+    "bright_cyan",
+    "bright_magenta",
+)
 MAX_ROWS = 24
 LABEL_WIDTH = (6, 14)
 
@@ -365,7 +374,9 @@ def render(timeline: Timeline, width: int = 80, title: str | None = None) -> Tex
 
     out = Text()
     if not timeline.activities:
-        out.append(f"timeline{' of ' + title if title else ''}: nothing printed, nothing to draw\n", "dim")
+        out.append(
+            f"timeline{' of ' + title if title else ''}: nothing printed, nothing to draw\n", "dim"
+        )
         return out
     shown = timeline.activities[:MAX_ROWS]
     label_width = max(LABEL_WIDTH[0], min(LABEL_WIDTH[1], max(len(a.name) for a in shown)))
@@ -384,7 +395,9 @@ def render(timeline: Timeline, width: int = 80, title: str | None = None) -> Tex
     for activity in shown:
         catch_all = activity.name in (PRINTS, STDERR)
         colour = ("red" if activity.name == STDERR else "dim") if catch_all else next(colours)
-        out.append(f"{_label(activity.name, label_width):<{label_width}}  ", "dim" if catch_all else "")
+        out.append(
+            f"{_label(activity.name, label_width):<{label_width}}  ", "dim" if catch_all else ""
+        )
         cells = _row_cells(activity, scale)
         line = "".join(cells.get(c, " ") for c in range(scale.columns)).rstrip()
         for ch in line:
@@ -428,7 +441,9 @@ def chart(record: Record, width: int = 80, title: str | None = None) -> str:
     return render(build(record), width, title).plain
 
 
-def print_timeline(record: Record, title: str | None = None, console: Console | None = None) -> None:
+def print_timeline(
+    record: Record, title: str | None = None, console: Console | None = None
+) -> None:
     """Print the chart of ``record``: coloured on a terminal, plain when piped
     or when ``NO_COLOR`` is set (rich's rules), at most 120 columns wide."""
     from rich.console import Console
@@ -483,7 +498,8 @@ def to_svg(
         return label_w + (area * t / end if end > 0 else 0)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="{width}" height="{height}"'
+        '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"'
+        f' width="{width}" height="{height}"'
         f' viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title or "timeline")}">'
     ]
     if title:
@@ -495,13 +511,16 @@ def to_svg(
         y = top + i * row_h
         mid = y + row_h / 2
         catch_all = activity.name in (PRINTS, STDERR)
-        colour = ("#c0392b" if activity.name == STDERR else "#888888") if catch_all else next(colours)
+        colour = (
+            ("#c0392b" if activity.name == STDERR else "#888888") if catch_all else next(colours)
+        )
         parts.append(
             f'<text x="{label_w - 6}" y="{_fmt(mid + 4)}" text-anchor="end" class="tl-label">'
             f"{escape(_label(activity.name, 14))}</text>"
         )
         parts.append(
-            f'<line x1="{label_w}" y1="{_fmt(mid)}" x2="{label_w + area}" y2="{_fmt(mid)}" class="tl-guide"/>'
+            f'<line x1="{label_w}" y1="{_fmt(mid)}" x2="{label_w + area}" y2="{_fmt(mid)}"'
+            ' class="tl-guide"/>'
         )
         for span in activity.spans:
             x0, x1 = x(span.start), x(span.end)
@@ -526,7 +545,9 @@ def to_svg(
             )
     # Axis
     axis_y = top + row_h * max(1, len(rows)) + 4
-    parts.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + area}" y2="{axis_y}" class="tl-axis"/>')
+    parts.append(
+        f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + area}" y2="{axis_y}" class="tl-axis"/>'
+    )
     step = svg_ticks(end)
     n = 0
     while True:
@@ -534,8 +555,14 @@ def to_svg(
         if t > end + 1e-9:
             break
         tx = x(t)
-        parts.append(f'<line x1="{_fmt(tx)}" y1="{axis_y}" x2="{_fmt(tx)}" y2="{axis_y + 4}" class="tl-axis"/>')
-        parts.append(f'<text x="{_fmt(tx)}" y="{axis_y + 16}" text-anchor="middle" class="tl-tick">{_seconds(t)}</text>')
+        parts.append(
+            f'<line x1="{_fmt(tx)}" y1="{axis_y}" x2="{_fmt(tx)}" y2="{axis_y + 4}"'
+            ' class="tl-axis"/>'
+        )
+        parts.append(
+            f'<text x="{_fmt(tx)}" y="{axis_y + 16}" text-anchor="middle" class="tl-tick">'
+            f"{_seconds(t)}</text>"
+        )
         n += 1
         if end <= 0:
             break

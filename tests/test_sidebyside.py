@@ -51,7 +51,10 @@ def run(*args, set=None):
 
 def test_lessons_are_discovered():
     assert "w8s2" in LESSONS
-    assert LESSONS == sorted(LESSONS, key=lambda n: [int(p) if p.isdigit() else p for p in n.split("s")])
+    assert (
+        sorted(LESSONS, key=lambda n: [int(p) if p.isdigit() else p for p in n.split("s")])
+        == LESSONS
+    )
 
 
 # -- alignment -------------------------------------------------------------------
@@ -103,9 +106,9 @@ def columns_of(text, left, right, width):
     num = len(str(last))
     code_w = code_width(width, num)
     sides = ([], [])
-    for line in text.splitlines()[2:]:
-        if line.startswith("("):  # a note, e.g. a port-only demo
-            continue
+    lines = text.splitlines()
+    rule = next(k for k, line in enumerate(lines) if line.startswith("───"))
+    for line in lines[rule + 1 :]:
         line = line.ljust(2 * (num + 1 + code_w) + 3)
         for k, start in enumerate((0, num + 1 + code_w + 3)):
             number = line[start : start + num].strip()
@@ -157,7 +160,9 @@ def test_terminal_one_demo(name, demo):
     for excerpt, package in ((left, FAITHFUL), (right, PORT)):
         if excerpt.lines:
             source = read_source(package, name)
-            assert source[excerpt.first - 1 : excerpt.first - 1 + len(excerpt.lines)] == excerpt.lines
+            assert (
+                source[excerpt.first - 1 : excerpt.first - 1 + len(excerpt.lines)] == excerpt.lines
+            )
             assert excerpt.lines[0].lstrip().startswith("@lesson.demo")
 
 
@@ -194,7 +199,10 @@ def test_cli_colour_on_a_terminal():
         ([], "which lesson?"),
         (["--all"], "--all needs --out DIR"),
         (["w8s2", "--out", "x"], "--out goes with --all"),
-        (["w8s2", "--html", "/nonexistent/folder/w8s2.html"], "cannot write /nonexistent/folder/w8s2.html"),
+        (
+            ["w8s2", "--html", "/nonexistent/folder/w8s2.html"],
+            "cannot write /nonexistent/folder/w8s2.html",
+        ),
         (["w8s2", "--html", "/"], "cannot write /"),
     ],
 )
@@ -246,7 +254,7 @@ def test_write_atomic_failure_keeps_the_old_file(tmp_path, monkeypatch):
 class PageParser(HTMLParser):
     """Checks that tags balance; collects the code cells, links and sources."""
 
-    VOID = {"meta", "col", "br", "img", "link", "input", "hr", "line", "rect", "path"}
+    VOID = frozenset({"meta", "col", "br", "img", "link", "input", "hr", "line", "rect", "path"})
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -324,7 +332,9 @@ def test_page_content(site, name):
     assert parser.stack == []
     # standalone: nothing to fetch, no script
     assert "<script" not in page and "@import" not in page and "url(" not in page
-    assert all(url.startswith("#") or url.endswith(".html") and "/" not in url for url in parser.urls)
+    assert all(
+        url.startswith("#") or (url.endswith(".html") and "/" not in url) for url in parser.urls
+    )
     # (the code itself may show URLs, as w8s4's does: only links count)
     # the port's "Differs" list
     items = differs_items(sidebyside.module_docstring(PORT, name))
@@ -379,8 +389,13 @@ def chromium():
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
         if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI: .ci/run must install it (apt-get install -y chromium)")
-        pytest.skip("chromium is not installed (apt-get install -y chromium); CI installs it and runs this test")
+            pytest.fail(
+                "chromium is missing in CI: .ci/run must install it (apt-get install -y chromium)"
+            )
+        pytest.skip(
+            "chromium is not installed (apt-get install -y chromium);"
+            " CI installs it and runs this test"
+        )
     return path
 
 
@@ -412,7 +427,7 @@ def png_colours(path, max_rows=700):
             for i in range(bpp, stride):
                 line[i] = (line[i] + line[i - bpp]) & 255
         elif kind == 2:
-            line = bytearray((a + b) & 255 for a, b in zip(line, prev))
+            line = bytearray((a + b) & 255 for a, b in zip(line, prev, strict=True))
         elif kind == 3:
             for i in range(stride):
                 left = line[i - bpp] if i >= bpp else 0
@@ -470,13 +485,21 @@ def test_page_in_headless_chromium(site, tmp_path):
     assert size == (1280, 2000)
     assert len(colours) > 200, len(colours)
     # no console message at all: the page has no script, a message is an error
-    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
+    console = [
+        line for line in result.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line
+    ]
     assert console == []
     # with the network off, the page asked for nothing but itself
     assert page_requests(netlog) <= {page.as_uri()}
     # the DOM as the browser built it
     dom = subprocess.run(
-        [browser, *BROWSER_FLAGS, f"--user-data-dir={tmp_path / 'profile2'}", "--dump-dom", page.as_uri()],
+        [
+            browser,
+            *BROWSER_FLAGS,
+            f"--user-data-dir={tmp_path / 'profile2'}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -498,8 +521,15 @@ def test_network_check_would_see_a_request(tmp_path):
     page.write_text('<p>x</p><img src="https://example.invalid/x.png">')
     netlog = tmp_path / "net.json"
     subprocess.run(
-        [browser, *BROWSER_FLAGS, f"--user-data-dir={tmp_path / 'p'}", f"--log-net-log={netlog}",
-         f"--screenshot={tmp_path / 's.png'}", "--window-size=400,300", page.as_uri()],
+        [
+            browser,
+            *BROWSER_FLAGS,
+            f"--user-data-dir={tmp_path / 'p'}",
+            f"--log-net-log={netlog}",
+            f"--screenshot={tmp_path / 's.png'}",
+            "--window-size=400,300",
+            page.as_uri(),
+        ],
         capture_output=True,
         timeout=120,
     )

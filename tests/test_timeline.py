@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from common.record import Chunk, Record
-from common.runner import build_parser
+from common.runner import build_parser, run_demo
 from common.timeline import (
     ALONE,
     BODY,
@@ -79,7 +79,9 @@ def assert_span(rows, resolution, name, start, end, closed=True):
     first, last = column(start, resolution), column(end, resolution)
     assert bar(cells) == (first, last), f"{name}: bar {bar(cells)} != {(first, last)}"
     # every column in between is part of the bar (or a mark on it)
-    assert all(cells.get(c) in (BODY, MARK, START, END, OPEN, ALONE) for c in range(first, last + 1))
+    assert all(
+        cells.get(c) in (BODY, MARK, START, END, OPEN, ALONE) for c in range(first, last + 1)
+    )
     if last > first:
         assert cells[first] in (START, MARK)
         assert cells[last] == (END if closed else OPEN) or cells[last] == MARK
@@ -158,7 +160,7 @@ def window_schedule():
         message = f"job{i} - duration {(i % 3) + 1}"
         lines.append((start, f"{start}s + 000ms >>> {message}"))
         lines.append((start + (i % 3) + 1, f"{start + (i % 3) + 1}s + 000ms <<< {message}"))
-    return [(0.0, "---------- zero")] + sorted(lines, key=lambda item: item[0])
+    return [(0.0, "---------- zero"), *sorted(lines, key=lambda item: item[0])]
 
 
 @pytest.mark.parametrize("width", [60, 80, 160])
@@ -186,8 +188,50 @@ def test_window_like_columns(width):
     # never more than 4 jobs at once, read from the chart itself (a job that
     # ends in a column hands its slot over in that column)
     bars = [bar(rows[name]) for name in WINDOW_SPANS]
-    busy = [sum(1 for first, last in bars if first <= c < last) for c in range(column(5, resolution))]
+    busy = [
+        sum(1 for first, last in bars if first <= c < last) for c in range(column(5, resolution))
+    ]
     assert max(busy) == 4
+
+
+# The same schedules, from the lessons themselves, on every flavour and backend.
+KNOWN = [("w8s6", "fork", FORK_SPANS), ("w8s8", "window", WINDOW_SPANS)]
+
+
+def known():
+    return [
+        pytest.param(
+            name,
+            demo,
+            spans,
+            id=f"{name}-{demo}",
+            marks=[]
+            if name in lesson_names()
+            else pytest.mark.skip(reason=f"{name} is not in this tree yet"),
+        )
+        for name, demo, spans in KNOWN
+    ]
+
+
+def check_known(record, spans):
+    timeline = build(record)
+    assert {name: [(s.start, s.end) for s in timeline[name].spans] for name in spans} == {
+        name: [span] for name, span in spans.items()
+    }
+    for width in (60, 80):
+        rows, resolution = parse_chart(chart(record, width))
+        for name, (start, end) in spans.items():
+            assert_span(rows, resolution, name, start, end)
+
+
+@pytest.mark.parametrize(("name", "demo", "spans"), known())
+def test_known_schedule_faithful(name, demo, spans):
+    check_known(faithful_record(name, demo), spans)
+
+
+@pytest.mark.parametrize(("name", "demo", "spans"), known())
+async def test_known_schedule_port(name, demo, spans):
+    check_known(await port_record(name, demo), spans)
 
 
 def test_same_instant_order_does_not_change_the_chart():
@@ -232,7 +276,9 @@ def test_rules_fetch_got_and_unmatched():
     assert timeline["f1040.pdf"].spans == [Span(0.0, 1.0)]
     assert timeline["f1040es.pdf"].spans == [Span(0.0, 1.5)]
     # an end without a start is an instant, not a span
-    assert timeline["f1040c.pdf"].spans == [] and [m.time for m in timeline["f1040c.pdf"].marks] == [2.0]
+    assert timeline["f1040c.pdf"].spans == [] and [
+        m.time for m in timeline["f1040c.pdf"].marks
+    ] == [2.0]
     assert [m.time for m in timeline["got"].marks] == [2.0, 3.0]
     assert [m.time for m in timeline[PRINTS].marks] == [3.0]
     assert [m.time for m in timeline[STDERR].marks] == [3.0]
@@ -262,8 +308,16 @@ def test_progress_characters_are_marks_per_character():
 
 def test_one_print_of_several_pieces_is_one_line():
     # print("run1", "début") writes four pieces at one instant: one line
-    record = Record([Chunk(0.0, "run1"), Chunk(0.0, " "), Chunk(0.0, "début"), Chunk(0.0, "\n"),
-                     Chunk(1.0, "run1 fin\n")], duration=1.0)
+    record = Record(
+        [
+            Chunk(0.0, "run1"),
+            Chunk(0.0, " "),
+            Chunk(0.0, "début"),
+            Chunk(0.0, "\n"),
+            Chunk(1.0, "run1 fin\n"),
+        ],
+        duration=1.0,
+    )
     assert build(record)["run1"].spans == [Span(0.0, 1.0)]
 
 
@@ -290,18 +344,25 @@ def test_many_rows_are_capped():
 # -- every demo of every lesson ------------------------------------------------
 
 
-def demos(flavour, names):
+def demos(flavour, names, plain=None):
+    """``(lesson, demo)`` params; ``plain``: only the port demos that are plain
+    functions (True) or coroutine functions (False)."""
     return [
         pytest.param(name, demo, id=f"{name}-{demo}")
         for name in names
-        for demo in lesson(flavour, name).demos
+        for demo, the_demo in lesson(flavour, name).demos.items()
+        if plain is None or plain != the_demo.is_async
     ]
 
 
 def options(flavour, name):
     """The lesson's own options at their defaults, as a bare command line."""
     args = vars(build_parser(lesson(flavour, name)).parse_args([]))
-    return {k: v for k, v in args.items() if k not in ("demo", "list", "duration", "backend", "timeline")}
+    return {
+        k: v
+        for k, v in args.items()
+        if k not in ("demo", "list", "duration", "backend", "timeline")
+    }
 
 
 def check_charts(record, demo):
@@ -318,11 +379,20 @@ def test_every_faithful_demo_charts(name, demo):
     check_charts(faithful_record(name, demo, options=options("asyncio", name)), demo)
 
 
-@pytest.mark.parametrize(("name", "demo"), demos("anyio", port_lesson_names()))
+@pytest.mark.parametrize(("name", "demo"), demos("anyio", port_lesson_names(), plain=False))
 async def test_every_port_demo_charts(name, demo):
-    if not lesson("anyio", name)[demo].is_async:
-        pytest.skip("a plain-function port demo runs its own loop (the pages cover it)")
     check_charts(await port_record(name, demo, options=options("anyio", name)), demo)
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+@pytest.mark.parametrize(("name", "demo"), demos("anyio", port_lesson_names(), plain=True))
+def test_every_plain_port_demo_charts(name, demo, backend):
+    # a port demo that runs its own loop (run_anyio) or none: as the runner runs it
+    the_demo = lesson("anyio", name)[demo]
+    record = run_demo(
+        the_demo, backend=backend, virtual=True, echo=False, options=options("anyio", name)
+    )
+    check_charts(record, demo)
 
 
 # -- the command line ------------------------------------------------------------
@@ -369,7 +439,8 @@ def test_list_does_not_import_the_views():
         "from lessons_asyncio import w8s2\n"
         "from common.runner import main\n"
         "assert main(w8s2.lesson, ['--list']) == 0\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('rich', 'pygments', 'common.timeline'))))\n"
+        "views = ('rich', 'pygments', 'common.timeline')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(views)))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
