@@ -125,7 +125,9 @@ async def fork():
             raise
 
 
-@lesson.demo
+# The bound (3.5 s, as fork's) is a safety net for sleep_forever(): the demo
+# stops itself at 3 s, before it.
+@lesson.demo(forever=3.5)
 async def fork_stop():
     """the same, but c2_stop stops the loop itself at 3 s, then done"""
     # réinitialisation de la boucle (resetting the loop): nothing to reset,

@@ -92,7 +92,9 @@ def fork():
         print("bye")
 
 
-@lesson.demo
+# The bound (3.5 s, as fork's) is a safety net for run_forever(): the demo
+# stops itself at 3 s, before it.
+@lesson.demo(forever=3.5)
 def fork_stop():
     """the same, but c2_stop stops the loop itself at 3 s, then done"""
     # réinitialisation de la boucle (resetting the loop): the video types
