@@ -73,12 +73,7 @@ class Record:
 
     def characters(self, stream: str = "stdout") -> list[tuple[float, str]]:
         """Every character with its time: for output printed with ``end=''``."""
-        return [
-            (round(c.time, 6), ch)
-            for c in self.chunks
-            if c.stream == stream
-            for ch in c.text
-        ]
+        return [(round(c.time, 6), ch) for c in self.chunks if c.stream == stream for ch in c.text]
 
 
 class _Tap(io.TextIOBase):

@@ -44,7 +44,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
 
@@ -59,7 +59,7 @@ from common.virtual import (
 )
 
 if TYPE_CHECKING:
-    import anyio
+    pass
 
 BACKENDS = ("asyncio", "trio")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -165,9 +165,10 @@ class _RunSettings:
     virtual: bool
 
 
-_settings: contextvars.ContextVar[_RunSettings] = contextvars.ContextVar(
-    "lessons_run_settings", default=_RunSettings("asyncio", False)
+_settings: contextvars.ContextVar[_RunSettings | None] = contextvars.ContextVar(
+    "lessons_run_settings", default=None
 )
+_OUTSIDE_THE_RUNNER = _RunSettings("asyncio", False)
 
 
 @dataclass
@@ -399,7 +400,9 @@ def _run_port(
             demo, duration=duration, echo=echo, options=kwargs, _interrupt=interrupt
         )
 
-    return anyio.run(main, backend=backend, backend_options=backend_options(backend, virtual=virtual))
+    return anyio.run(
+        main, backend=backend, backend_options=backend_options(backend, virtual=virtual)
+    )
 
 
 def _call_soon_threadsafe() -> Callable[[Callable[[], Any]], Any]:
@@ -433,23 +436,26 @@ async def run_async_demo(
     clock = best_clock()
     kwargs = _kwargs_for(demo.func, options)
     bound = _bound(demo, duration)
-    with use_timer(Timer(clock)), recording(clock, echo=echo) as record:
-        with blocking_sleep_moves_clock(virtual_advance()):
-            with anyio.CancelScope() as scope:
-                if bound is not None:
-                    scope.deadline = anyio.current_time() + bound
-                if _interrupt is not None:
-                    call_soon = _call_soon_threadsafe()
-                    _interrupt.wake = lambda: call_soon(scope.cancel)
-                    if _interrupt.requested:
-                        scope.cancel()
-                interrupt_token = _current_interrupt.set(_interrupt)
-                try:
-                    await demo.func(**kwargs)
-                finally:
-                    _current_interrupt.reset(interrupt_token)
-                    if _interrupt is not None:
-                        _interrupt.wake = None
+    with (
+        use_timer(Timer(clock)),
+        recording(clock, echo=echo) as record,
+        blocking_sleep_moves_clock(virtual_advance()),
+        anyio.CancelScope() as scope,
+    ):
+        if bound is not None:
+            scope.deadline = anyio.current_time() + bound
+        if _interrupt is not None:
+            call_soon = _call_soon_threadsafe()
+            _interrupt.wake = lambda: call_soon(scope.cancel)
+            if _interrupt.requested:
+                scope.cancel()
+        interrupt_token = _current_interrupt.set(_interrupt)
+        try:
+            await demo.func(**kwargs)
+        finally:
+            _current_interrupt.reset(interrupt_token)
+            if _interrupt is not None:
+                _interrupt.wake = None
     if _interrupt is not None and _interrupt.requested:
         record.stopped = "interrupt"
     elif scope.cancelled_caught:
@@ -464,7 +470,7 @@ def run_anyio(func: Callable[..., Awaitable[T]], *args: Any) -> T:
     """
     import anyio
 
-    settings = _settings.get()
+    settings = _settings.get() or _OUTSIDE_THE_RUNNER
     return anyio.run(
         func,
         *args,
@@ -475,7 +481,7 @@ def run_anyio(func: Callable[..., Awaitable[T]], *args: Any) -> T:
 
 def current_backend() -> str:
     """The backend chosen for the demo being run (``asyncio`` outside the runner)."""
-    return _settings.get().backend
+    return (_settings.get() or _OUTSIDE_THE_RUNNER).backend
 
 
 def interrupted() -> bool:
@@ -595,9 +601,7 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
             parser.error(f"unknown backend {args.backend!r} (choose from {', '.join(BACKENDS)})")
     unknown = [name for name in args.demo if name not in lesson.demos]
     if unknown:
-        parser.error(
-            f"unknown demo {unknown[0]!r} (choose from {', '.join(lesson.names())})"
-        )
+        parser.error(f"unknown demo {unknown[0]!r} (choose from {', '.join(lesson.names())})")
     if args.list:
         width = max(map(len, lesson.names()), default=0)
         for demo in lesson.demos.values():
@@ -606,7 +610,9 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
         return EXIT_OK
 
     backend = args.backend or "asyncio"
-    options = {k: v for k, v in vars(args).items() if k not in ("demo", "list", "duration", "backend")}
+    options = {
+        k: v for k, v in vars(args).items() if k not in ("demo", "list", "duration", "backend")
+    }
     selected = [lesson.demos[name] for name in args.demo] or list(lesson.demos.values())
     on = f" on {backend}" if lesson.flavour == "anyio" else ""
     status = EXIT_OK
@@ -633,9 +639,7 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
             continue
         sys.stdout.flush()
         if record.stopped == "interrupt" or interrupt.requested:
-            print(
-                f"interrupted (Ctrl-C): {demo.name} stopped, its cleanup ran", file=sys.stderr
-            )
+            print(f"interrupted (Ctrl-C): {demo.name} stopped, its cleanup ran", file=sys.stderr)
             return EXIT_INTERRUPTED
         if record.stopped == "bound":
             bound = _bound(demo, args.duration)

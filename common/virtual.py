@@ -24,7 +24,9 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, SupportsIndex, TypeVar
+
+T = TypeVar("T")
 
 ENV_VAR = "LESSONS_VIRTUAL_TIME"
 
@@ -64,7 +66,8 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):
         super().__init__()
         self._virtual_now = 0.0
         self._threads_busy = 0
-        self._selector = _JumpingSelector(self._selector, self)  # type: ignore[has-type,assignment]
+        inner: selectors.BaseSelector = self._selector  # type: ignore[has-type]
+        self._selector = _JumpingSelector(inner, self)
 
     def time(self) -> float:
         return self._virtual_now
@@ -78,7 +81,9 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):
         if scheduled:
             self._virtual_now = max(self._virtual_now, scheduled[0].when())
 
-    def run_in_executor(self, executor: Any, func: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+    def run_in_executor(  # type: ignore[override]
+        self, executor: Any, func: Callable[..., T], *args: Any
+    ) -> asyncio.Future[T]:
         # Real work in a thread takes real time: while it runs, wait for it
         # rather than jumping over the timers that guard it (client timeouts).
         future = super().run_in_executor(executor, func, *args)
@@ -92,7 +97,7 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):
 
     if sys.version_info >= (3, 12):
 
-        async def shutdown_default_executor(self, timeout: float | None = None) -> None:
+        async def shutdown_default_executor(self, timeout: float | None = None) -> None:  # noqa: ASYNC109 (asyncio's signature)
             # asyncio.Runner passes a 300 s timeout; on a virtual clock that
             # timeout would expire at once and warn.  Joining threads is real.
             await super().shutdown_default_executor(None)
@@ -130,10 +135,10 @@ def blocking_sleep_moves_clock(advance: Callable[[float], None] | None) -> Itera
         return
     real_sleep = time.sleep
 
-    def sleep(seconds: float) -> None:
-        if seconds < 0:
+    def sleep(seconds: float | SupportsIndex) -> None:
+        if float(seconds) < 0:
             raise ValueError("sleep length must be non-negative")
-        advance(seconds)
+        advance(float(seconds))
 
     time.sleep = sleep
     try:

@@ -42,7 +42,7 @@ async def famine(message):
 
     print(message, "milieu")
     # on garde la main au lieu de la rendre (we keep control instead)
-    time.sleep(1)
+    time.sleep(1)  # noqa: ASYNC251 (the pitfall this demo shows)
 
     print(message, "fin")
     return f'{message} par famine'

@@ -1,0 +1,109 @@
+"""Every lesson exists twice, and the twins stay in step (SPEC §8)."""
+
+import ast
+import importlib
+import inspect
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.harness import ROOT, lesson, lesson_names, port_lesson_names
+
+LESSONS = lesson_names()
+
+
+def test_every_lesson_has_its_twin():
+    assert LESSONS, "no lesson found"
+    assert port_lesson_names() == LESSONS
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_same_demos_in_the_same_order(name):
+    faithful, port = lesson("asyncio", name), lesson("anyio", name)
+    shared = [d.name for d in port.demos.values() if not d.port_only]
+    assert shared == faithful.names()
+    # teaching additions come after the shared demos
+    flags = [d.port_only for d in port.demos.values()]
+    assert flags == sorted(flags)
+    assert not any(d.port_only for d in faithful.demos.values())
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_demos_are_described_and_of_the_right_kind(name):
+    for demo in lesson("asyncio", name).demos.values():
+        assert demo.description, f"{name}.{demo.name} has no docstring"
+        assert not demo.is_async, f"faithful {name}.{demo.name} must be a plain function"
+    for demo in lesson("anyio", name).demos.values():
+        assert demo.description, f"{name}.{demo.name} has no docstring"
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_port_docstring_ends_with_what_differs(name):
+    doc = inspect.getdoc(importlib.import_module(f"lessons_anyio.{name}"))
+    _, marker, tail = doc.partition("Differs from the asyncio version:")
+    assert marker, f"lessons_anyio.{name}: no 'Differs from the asyncio version:' list"
+    items = [line for line in tail.strip().splitlines() if line.startswith("- ")]
+    assert items, "the list is empty"
+    # it is the last thing in the docstring: only list items and their continuations
+    assert all(line.startswith(("- ", "  ")) for line in tail.strip().splitlines())
+
+
+def top_level_names(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+    return names
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_same_functions_in_the_same_order(name):
+    """The course's functions and the demos, same names, same order; the port
+    may only add (its teaching additions and their helpers)."""
+    faithful = top_level_names(ROOT / "lessons_asyncio" / f"{name}.py")
+    port = top_level_names(ROOT / "lessons_anyio" / f"{name}.py")
+    assert [n for n in port if n in faithful] == faithful
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_same_docstring_layout(name):
+    """Both module docstrings open with the same title line."""
+    faithful = inspect.getdoc(importlib.import_module(f"lessons_asyncio.{name}"))
+    port = inspect.getdoc(importlib.import_module(f"lessons_anyio.{name}"))
+    assert faithful.splitlines()[0] == port.splitlines()[0]
+    assert re.match(rf"{name} — ", faithful)
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_every_demo_has_its_tests(name):
+    """A new demo without a test fails here: each demo name appears, quoted,
+    in its lesson's test module."""
+    tests = (ROOT / "tests" / f"test_{name}.py").read_text(encoding="utf-8")
+    for flavour in ("asyncio", "anyio"):
+        for demo in lesson(flavour, name).names():
+            assert f'"{demo}"' in tests, f"tests/test_{name}.py never names demo {demo!r}"
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_nothing_runs_at_import(name):
+    """Importing a lesson prints nothing, starts no thread, sets no event loop."""
+    code = (
+        "import asyncio, threading, warnings\n"
+        "warnings.simplefilter('error')\n"
+        f"import lessons_asyncio.{name}, lessons_anyio.{name}\n"
+        "assert threading.active_count() == 1\n"
+        "assert asyncio.events._get_running_loop() is None\n"
+        "assert asyncio.get_event_loop_policy()._local._loop is None\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")

@@ -1,0 +1,106 @@
+"""Virtual clocks (common/virtual.py): exact times, no waiting."""
+
+import asyncio
+import time
+
+import anyio
+import pytest
+
+from common.virtual import (
+    VirtualEventLoop,
+    backend_options,
+    blocking_sleep_moves_clock,
+    virtual_advance,
+)
+
+pytestmark = pytest.mark.anyio
+
+
+def test_virtual_loop_jumps_to_the_next_timer():
+    loop = VirtualEventLoop()
+    woke = []
+
+    async def sleeper(delay):
+        await asyncio.sleep(delay)
+        woke.append((delay, loop.time()))
+
+    async def main():
+        await asyncio.gather(sleeper(3600), sleeper(0.5), sleeper(86400 * 2))
+
+    try:
+        start = time.monotonic()
+        loop.run_until_complete(main())
+        real = time.monotonic() - start
+    finally:
+        loop.close()
+    # exact virtual times, in order; and two virtual days took no real time at all
+    # (the bound is far from any plausible run time: it only rules out waiting)
+    assert woke == [(0.5, 0.5), (3600, 3600.0), (172800, 172800.0)]
+    assert real < 60
+
+
+def test_virtual_loop_waits_for_a_worker_thread():
+    """A thread does real work: a pending timer must not be jumped over meanwhile."""
+    loop = VirtualEventLoop()
+
+    async def main():
+        guard = asyncio.ensure_future(asyncio.sleep(10))
+        result = await loop.run_in_executor(None, time.sleep, 0.05)
+        still_pending = not guard.done()
+        guard.cancel()
+        return result, still_pending, loop.time()
+
+    try:
+        result, still_pending, now = loop.run_until_complete(main())
+        loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        loop.close()
+    assert (result, still_pending) == (None, True)
+    assert now < 10
+
+
+def test_anyio_run_with_virtual_loop_shuts_down_cleanly():
+    """anyio.run's asyncio.Runner joins the executor with a 300 s timeout on
+    3.12+: on a virtual clock it must not expire (warnings are errors here)."""
+
+    async def main():
+        await anyio.to_thread.run_sync(time.sleep, 0.01)
+        await anyio.sleep(5)
+        return anyio.current_time()
+
+    assert (
+        anyio.run(main, backend="asyncio", backend_options=backend_options("asyncio", virtual=True))
+        == 5.0
+    )
+
+
+async def test_blocking_sleep_advances_the_clock_without_yielding(backend_name):
+    advance = virtual_advance()
+    assert advance is not None
+    other_ran = []
+
+    async def other():
+        other_ran.append(anyio.current_time())
+
+    start = anyio.current_time()
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(other)
+        with blocking_sleep_moves_clock(advance):
+            time.sleep(1.5)  # noqa: ASYNC251 (blocks: the other task has not run yet)
+            assert other_ran == []
+            assert anyio.current_time() - start == 1.5
+    assert other_ran == [start + 1.5]
+
+
+def test_real_time_is_left_alone():
+    assert virtual_advance() is None
+    with blocking_sleep_moves_clock(None):
+        assert time.sleep.__module__ == "time"
+
+
+def test_backend_options():
+    assert backend_options("asyncio", virtual=False) == {}
+    assert backend_options("asyncio", virtual=True) == {"loop_factory": VirtualEventLoop}
+    assert type(backend_options("trio", virtual=True)["clock"]).__name__ == "MockClock"
+    with pytest.raises(ValueError):
+        backend_options("curio", virtual=True)
