@@ -22,7 +22,9 @@ Differs from the asyncio version:
 - ``ensure_future`` hands a task to the loop, where nobody waits for it;
   ``tg.start_soon`` puts it in a task group, and the ``async with`` block does
   not end while one of its tasks runs: ``c1`` is handed the task group (the
-  anyio way to let a task start others) and starts ``c2`` in it;
+  anyio way to let a task start others) and starts ``c2`` in it.  The task
+  group also holds its tasks, where the video keeps no reference to the
+  tasks of ``ensure_future`` (asyncio's docs ask for one; ruff's RUF006);
 - ``run_forever()`` becomes ``await anyio.sleep_forever()`` in the task
   group's body; the runner bounds it (3.5 s, ``--duration``) by cancelling
   the demo's scope, which cancels the body and every task of the group;
@@ -47,11 +49,12 @@ import time
 import anyio
 
 from common.runner import Lesson, interrupted
+
 # pour remplacer 'from asynchelpers import start_timer, show_timer' (to replace
 # that import): the video pastes the helper here; common.timer is that helper,
 # shared by the lessons.  The pasted block also defines sequence(), unused in
 # this video, and reset_loop(), which a port has no use for (see fork_stop).
-from common.timer import start_timer, show_timer
+from common.timer import show_timer, start_timer
 
 lesson = Lesson(__name__)
 
@@ -101,7 +104,9 @@ async def timer():
     # pour démonstration de l'utilitaire (to demonstrate the helper)
     start_timer()
 
-    time.sleep(1)
+    # blocking, as in the video: nothing else runs, so holding the loop for a
+    # second harms no one here (with other tasks, ruff's ASYNC251 would be right)
+    time.sleep(1)  # noqa: ASYNC251 (the video's blocking second)
 
     show_timer('message')
 

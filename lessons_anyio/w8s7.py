@@ -118,7 +118,7 @@ async def lifecycle():
         # The body has not awaited yet: ok is pending, it has no value to give.
         print("ok.status:", ok.status.name)
         try:
-            ok.return_value
+            print("ok.return_value:", ok.return_value)
         except anyio.TaskNotFinished as exc:
             print("ok.return_value raises", repr(exc))
 
@@ -145,7 +145,7 @@ async def lifecycle():
     print("ko.status:", ko.status.name)
     print("ko.exception:", repr(ko.exception))
     try:
-        ko.return_value
+        print("ko.return_value:", ko.return_value)
     except anyio.TaskFailed as exc:
         print("ko.return_value raises", repr(exc), "from", repr(exc.__cause__))
     print("other.status:", other.status.name)

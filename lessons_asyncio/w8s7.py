@@ -16,10 +16,10 @@ Run it:
 """
 
 import asyncio
+
 # The video imports Task for Task.all_tasks() and task.current_task(): both
 # were removed in Python 3.9 (deprecated since 3.7) for these two functions.
-from asyncio import (
-    get_event_loop, ensure_future, all_tasks, current_task )
+from asyncio import all_tasks, current_task, ensure_future, get_event_loop
 
 from common.runner import Lesson
 from common.shell import echo
@@ -75,7 +75,7 @@ def lifecycle():
     # The loop has not run yet: ok is pending, it has no result to give.
     print("ok.done():", ok.done())
     try:
-        ok.result()
+        print("ok.result():", ok.result())
     except asyncio.InvalidStateError as exc:
         print("ok.result() raises", repr(exc))
 
@@ -97,7 +97,7 @@ def lifecycle():
     loop.run_until_complete(asyncio.wait([ko, other], return_when=asyncio.FIRST_EXCEPTION))
     print("ko.exception():", repr(ko.exception()))
     try:
-        ko.result()
+        print("ko.result():", ko.result())
     except ValueError as exc:
         print("ko.result() raises", repr(exc))
     print("other.done():", other.done())

@@ -138,7 +138,7 @@ async def test_a_failing_task_group_raises_a_group_of_its_error_alone():
     # the sibling was cancelled by the task group, at the failure (1 s)
     assert other.status is anyio.TaskHandle.Status.CANCELLED
     with pytest.raises(anyio.TaskCancelled):
-        other.return_value
+        _ = other.return_value
 
 
 async def test_lifecycle_handles_only_the_value_error():
