@@ -54,14 +54,14 @@ def demo_tasks():
     echo(task)
 
     # attention : retourne un set (careful: returns a set)
-    # Task.all_tasks() is gone since 3.9; all_tasks() alone raises when no loop runs
+    # Task.all_tasks() was removed in Python 3.9; all_tasks() alone raises: no loop runs
     tasks = all_tasks(get_event_loop())
 
     echo(tasks)
     echo(task in tasks)
 
     # et comme on n'est pas dans la boucle (and since we are not in the loop)
-    # task.current_task() is gone since 3.9; current_task() alone raises when no loop runs
+    # task.current_task() was removed in Python 3.9; current_task() alone raises: no loop runs
     print(current_task(get_event_loop()))
 
 
