@@ -629,6 +629,8 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
                     options=options,
                     _interrupt=interrupt,
                 )
+        except BrokenPipeError:
+            raise  # the reader left: not the demo's failure (see main)
         except DemoFailed as exc:
             print(f"error: {demo.name}: {exc}", file=sys.stderr)
             status = EXIT_FAILED

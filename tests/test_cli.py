@@ -163,3 +163,24 @@ def test_ctrl_c_runs_no_further_demo():
     assert code == 130
     assert "=== w8s2 gather" not in out
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("module", ["lessons_asyncio.w8s2", "lessons_anyio.w8s2"])
+def test_a_reader_that_leaves_early_is_no_error(module):
+    """``python -m … | head -1``: the rest of the output has nowhere to go;
+    the lesson stops quietly, as a Unix tool does."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LESSONS_VIRTUAL_TIME": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", module],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+    )
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=20) == 0
+    assert first.startswith(b"=== w8s2 morceaux")
+    assert err == b""

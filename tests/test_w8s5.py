@@ -221,9 +221,7 @@ def test_bothways_protocol_to_the_end(flavour, capsys):
     with pytest.raises(StopIteration) as info:
         coro.send("reply")
     assert info.value.value == "returned"
-    assert capsys.readouterr().out == (
-        "step1\nreceived1 message\nstep2\nreceived2 reply\n"
-    )
+    assert capsys.readouterr().out == ("step1\nreceived1 message\nstep2\nreceived2 reply\n")
 
 
 # -- port only: real event loops and a bare yield ------------------------------
@@ -376,7 +374,7 @@ def test_cli_runs_each_demo(flavour, backend):
     # the shared demos, then the port's two with their own lines
     shared = expected_output(list(SHARED), flavour, backend)
     assert out[: len(shared)] == shared
-    rest = out[len(shared):]
+    rest = out[len(shared) :]
     assert rest[0] == expected_output(["bad_yield"], flavour, backend)[0]
     assert rest[2] == "asyncio: RuntimeError: Task got bad yield: 'yielded'"
     assert rest[5].startswith("trio: TypeError: trio.run received unrecognized yield message")
