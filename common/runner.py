@@ -181,6 +181,12 @@ class _Interrupt:
     wake: Callable[[], None] | None = None
 
 
+#: The Ctrl-C state of the port demo being run (see :func:`interrupted`).
+_current_interrupt: contextvars.ContextVar[_Interrupt | None] = contextvars.ContextVar(
+    "lessons_interrupt", default=None
+)
+
+
 @contextmanager
 def _handling_sigint(interrupt: _Interrupt) -> Iterator[None]:
     """Ctrl-C sets a flag at once and asks the demo to stop at a safe point.
@@ -443,9 +449,11 @@ async def run_async_demo(
             _interrupt.wake = lambda: call_soon(scope.cancel)
             if _interrupt.requested:
                 scope.cancel()
+        interrupt_token = _current_interrupt.set(_interrupt)
         try:
             await demo.func(**kwargs)
         finally:
+            _current_interrupt.reset(interrupt_token)
             if _interrupt is not None:
                 _interrupt.wake = None
     if _interrupt is not None and _interrupt.requested:
@@ -474,6 +482,20 @@ def run_anyio(func: Callable[..., Awaitable[T]], *args: Any) -> T:
 def current_backend() -> str:
     """The backend chosen for the demo being run (``asyncio`` outside the runner)."""
     return (_settings.get() or _OUTSIDE_THE_RUNNER).backend
+
+
+def interrupted() -> bool:
+    """``True`` once Ctrl-C has asked the running port demo to stop.
+
+    The runner stops a port demo by cancelling its scope, for Ctrl-C as for
+    the bound of a demo that runs forever, so the demo's cleanup cannot tell
+    the two apart by itself.  Where the seed catches ``KeyboardInterrupt``
+    (its ``bye``), the port asks this, and prints what the seed prints on the
+    same occasion.  ``False`` outside a demo and for faithful demos (they get
+    the ``KeyboardInterrupt`` itself).
+    """
+    interrupt = _current_interrupt.get()
+    return interrupt is not None and interrupt.requested
 
 
 def run(demo: Demo | Callable[..., Any], **kwargs: Any) -> Record:

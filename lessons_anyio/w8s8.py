@@ -18,9 +18,10 @@ Differs from the asyncio version:
   cancelled (an end left open warns ``ResourceWarning`` when collected);
   ``async for`` reads the stream until every send stream is closed;
 - both tasks live in a task group; "forever" is ``anyio.sleep_forever()``,
-  which the runner cancels at the bound or on Ctrl-C: there is no
-  ``KeyboardInterrupt`` for the lesson to catch, so no ``bye`` (the runner
-  says that the demo stopped and that its cleanup ran);
+  which the runner cancels at the bound or on Ctrl-C: no ``KeyboardInterrupt``
+  reaches the lesson, a cancellation does, at the ``await`` where it waits;
+  the demo says ``bye`` when that cancellation came from Ctrl-C
+  (``interrupted()``), as the seed does, and lets it go on to its scope;
 - the window is a ``CapacityLimiter`` of 4 tokens, which each job holds with
   ``async with`` (no queue of ``None`` to fill and empty); the limiter knows
   who holds its tokens, and a cancelled job gives its token back;
@@ -46,7 +47,7 @@ Differs from the asyncio version:
 import anyio
 
 from common.helpsummary import help_summary
-from common.runner import Lesson
+from common.runner import Lesson, interrupted
 
 # pour remplacer 'from asynchelpers import start_timer, show_timer' (to
 # replace it): the video pastes the helper here; the shared one is the same.
@@ -121,7 +122,14 @@ async def producer_consumer():
 
         # the seed's run_forever(): the runner cancels it after --duration
         # seconds or on Ctrl-C, and the cancellation reaches both tasks
-        await anyio.sleep_forever()
+        try:
+            await anyio.sleep_forever()
+        except anyio.get_cancelled_exc_class():
+            # Ctrl-C and the bound both cancel the demo; the video says bye to Ctrl-C
+            if interrupted():
+                print("bye")
+            # a cancellation is never swallowed: it must reach its scope
+            raise
 
 
 @lesson.demo(name="window")
@@ -130,14 +138,20 @@ async def demo_window():
     # limiter le parallélisme (limit parallelism) with a limiter of 4 tokens
     window = anyio.CapacityLimiter(4)
 
-    async with anyio.create_task_group() as tg:
-        start_timer()
-        for i in range(8):
-            # start() returns once job i holds its token, so the jobs take
-            # the tokens in the order 0, 1, 2…, whatever order the backend
-            # runs them in (start_soon would let them race: see above)
-            await tg.start(job, i, window)
-    # leaving the block waited for every job: nothing runs forever
+    try:
+        async with anyio.create_task_group() as tg:
+            start_timer()
+            for i in range(8):
+                # start() returns once job i holds its token, so the jobs take
+                # the tokens in the order 0, 1, 2…, whatever order the backend
+                # runs them in (start_soon would let them race: see above)
+                await tg.start(job, i, window)
+        # leaving the block waited for every job: nothing runs forever
+    except anyio.get_cancelled_exc_class():
+        # only Ctrl-C cancels this demo (it has no bound): the seed's bye
+        if interrupted():
+            print('bye')
+        raise
 
 
 if __name__ == "__main__":

@@ -1,0 +1,218 @@
+"""w8s6: the timer and the fork timelines on virtual time, faithful and port;
+the bound, ``--duration`` and Ctrl-C on the command line."""
+
+import os
+import signal
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import anyio
+import pytest
+
+from common.runner import _Interrupt, interrupted
+from tests.harness import ROOT, faithful_record, lesson, port_record, run_cli
+
+pytestmark = pytest.mark.anyio
+
+# start_timer() prints the zero line; time.sleep(1) moves the virtual clock one
+# second without yielding; show_timer() then reads exactly one second.
+TIMER = [(0.0, "---------- zero"), (1.0, "1s + 000ms message")]
+
+# c1 starts as soon as the loop runs (0 s) and sleeps 1 s; then it prints
+# forking and starts c2, which prints as soon as c1 awaits (still 1 s: forking
+# comes first, c2 does not exist before it); c1 sleeps one more second (2 s),
+# c2 two more (3 s).  Each time is the one the timer prints.
+FORK = [
+    (0.0, "---------- zero"),
+    (0.0, "0s + 000ms >>> c1"),
+    (1.0, "1s + 000ms forking"),
+    (1.0, "1s + 000ms >>> c2"),
+    (2.0, "2s + 000ms <<< c1"),
+    (3.0, "3s + 000ms <<< c2"),
+]
+
+# c2_stop stops everything right after its last line: done at once, at 3 s.
+FORK_STOP = [*FORK, (3.0, "done")]
+
+# fork's default bound: a little past its last event (3 s), on no event.
+BOUND = 3.5
+
+CLI = [
+    pytest.param(("lessons_asyncio.w8s6",), id="faithful"),
+    pytest.param(("lessons_anyio.w8s6", "--backend", "asyncio"), id="port-asyncio"),
+    pytest.param(("lessons_anyio.w8s6", "--backend", "trio"), id="port-trio"),
+]
+
+
+def test_twins_have_the_same_demos():
+    assert lesson("asyncio", "w8s6").names() == ["timer", "fork", "fork_stop"]
+    assert lesson("anyio", "w8s6").names() == lesson("asyncio", "w8s6").names()
+
+
+def test_timer_faithful():
+    record = faithful_record("w8s6", "timer")
+    assert record.schedule() == TIMER
+    assert record.duration == 1
+
+
+async def test_timer_port():
+    record = await port_record("w8s6", "timer")
+    assert record.schedule() == TIMER
+    assert record.duration == 1
+
+
+def test_fork_faithful():
+    record = faithful_record("w8s6", "fork")
+    # nothing after 3 s, up to the bound that stopped it (so no bye either)
+    assert record.schedule() == FORK
+    assert record.text("stderr") == ""
+    assert (record.stopped, record.duration) == ("bound", BOUND)
+
+
+async def test_fork_port():
+    record = await port_record("w8s6", "fork")
+    assert record.schedule() == FORK
+    assert record.text("stderr") == ""
+    assert (record.stopped, record.duration) == ("bound", BOUND)
+
+
+def test_fork_faithful_stays_quiet_up_to_a_later_bound():
+    record = faithful_record("w8s6", "fork", duration=9.5)
+    assert record.schedule() == FORK
+    assert (record.stopped, record.duration) == ("bound", 9.5)
+
+
+async def test_fork_port_stays_quiet_up_to_a_later_bound():
+    record = await port_record("w8s6", "fork", duration=9.5)
+    assert record.schedule() == FORK
+    assert (record.stopped, record.duration) == ("bound", 9.5)
+
+
+def test_fork_stop_faithful():
+    record = faithful_record("w8s6", "fork_stop")
+    # it ends by itself when c2_stop stops the loop, before its bound (3.5 s)
+    assert record.schedule() == FORK_STOP
+    assert record.text("stderr") == ""
+    assert (record.stopped, record.duration) == (None, 3)
+
+
+async def test_fork_stop_port():
+    record = await port_record("w8s6", "fork_stop")
+    assert record.schedule() == FORK_STOP
+    assert record.text("stderr") == ""
+    assert (record.stopped, record.duration) == (None, 3)
+
+
+async def ctrl_c_at(seconds, demo):
+    """Run a port demo and press Ctrl-C, as the command line's SIGINT handler
+    does, after ``seconds`` of virtual time."""
+    interrupt = _Interrupt()
+
+    async def press():
+        await anyio.sleep(seconds)
+        interrupt.requested = True
+        interrupt.wake()
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(press)
+        return await port_record("w8s6", demo, _interrupt=interrupt)
+
+
+async def test_fork_port_says_bye_to_ctrl_c():
+    # Ctrl-C at 1.5 s: c1 and c2 are asleep; the demo is cancelled, says bye
+    # (only to Ctrl-C, as the seed), and neither task prints again.
+    record = await ctrl_c_at(1.5, "fork")
+    assert record.schedule() == [*FORK[:4], (1.5, "bye")]
+    assert (record.stopped, record.duration) == ("interrupt", 1.5)
+
+
+async def test_fork_stop_port_says_bye_but_not_done_to_ctrl_c():
+    # The cancellation goes on past the task group: no done (a documented
+    # difference: the seed swallows the KeyboardInterrupt and prints done).
+    record = await ctrl_c_at(1.5, "fork_stop")
+    assert record.schedule() == [*FORK[:4], (1.5, "bye")]
+    assert record.stopped == "interrupt"
+
+
+def test_interrupted_is_false_outside_a_demo():
+    assert interrupted() is False
+
+
+@pytest.mark.parametrize("command", CLI)
+def test_cli_whole_lesson_ends_by_itself(command):
+    result = run_cli(*command)
+    assert (result.returncode, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    # a header per demo, then each demo's lines in order, and fork's bound note
+    headers = [line.split(":")[0] for line in lines if line.startswith("=== ")]
+    assert [header.split()[2] for header in headers] == ["timer", "fork", "fork_stop"]
+    body = [line for line in lines if not line.startswith("=== ")]
+    fork = [line for _, line in FORK]
+    assert body == [
+        *[line for _, line in TIMER],
+        *fork,
+        f"(stopped after {BOUND:g} s: this demo runs forever; --duration S changes it)",
+        *fork,
+        "done",
+    ]
+
+
+@pytest.mark.parametrize("command", CLI)
+def test_cli_duration_bounds_fork(command):
+    # Stopped at 1.5 s: c2 has started at 1 s, c1 and c2 never print their end.
+    result = run_cli(*command, "fork", "--duration", "1.5")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[1:] == [
+        *[line for _, line in FORK[:4]],
+        "(stopped after 1.5 s: this demo runs forever; --duration S changes it)",
+    ]
+
+
+def ctrl_c_once(proc, marker):
+    """Read ``proc``'s output until a line ends with ``marker``, then press
+    Ctrl-C at once; returns all it printed, and what it printed on stderr."""
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if line.endswith(marker + "\n"):
+            proc.send_signal(signal.SIGINT)
+            break
+    out, err = proc.communicate(timeout=10)
+    return "".join(lines) + out, err
+
+
+def test_cli_ctrl_c_during_fork():
+    """Real time: start the three at once, and press Ctrl-C in each as soon as
+    its c2 runs (about 1 s in, a second before anything ends)."""
+    env = {k: v for k, v in os.environ.items() if k != "LESSONS_VIRTUAL_TIME"}
+    env.update(PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    commands = [param.values[0] for param in CLI]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", module, "fork", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for module, *args in commands
+    ]
+    try:
+        # one reader per process, so that each is interrupted without delay
+        with ThreadPoolExecutor(len(procs)) as pool:
+            results = list(pool.map(ctrl_c_once, procs, [">>> c2"] * len(procs)))
+        for command, proc, (stdout, err) in zip(commands, procs, results, strict=True):
+            assert proc.returncode == 130, (command, stdout, err)
+            # the seed's bye, after c2 started and before anything ended
+            *_, before, last = stdout.splitlines()
+            assert (before.endswith(">>> c2"), last) == (True, "bye"), (command, stdout)
+            assert "<<<" not in stdout, command
+            # one line, no traceback, no task destroyed while pending, no warning
+            assert err == "interrupted (Ctrl-C): fork stopped, its cleanup ran\n", (command, err)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
