@@ -318,7 +318,7 @@ def render_terminal(
             title.append(" │ ", "dim")
     title.rstrip()
     out.append(title)
-    for k, excerpt in enumerate((left, right)):
+    for excerpt in (left, right):
         if excerpt.note:
             out.append(Text(f"({excerpt.note})", "italic dim"))
     out.append(Text("─" * (2 * (num + 1 + code_w) + 3), "dim"))
