@@ -155,8 +155,14 @@ _SIMILAR = 0.5
 _MAX_PAIRING = 4000  # cells of the pairing table before falling back to order
 
 
+_TRAILING_COMMENT = re.compile(r"\s+#.*$")
+
+
 def _similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, a.strip(), b.strip(), autojunk=False).ratio()
+    """How alike two lines are, their code only (a trailing comment such as a
+    ``noqa`` would make unrelated lines look alike)."""
+    a, b = _TRAILING_COMMENT.sub("", a).strip(), _TRAILING_COMMENT.sub("", b).strip()
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def _pair(a: Sequence[str], b: Sequence[str], i0: int, j0: int) -> list[Row]:
@@ -188,21 +194,7 @@ def _pair(a: Sequence[str], b: Sequence[str], i0: int, j0: int) -> list[Row]:
             j += 1
     rows += [Row(i0 + k, None, "delete") for k in range(i, n)]
     rows += [Row(None, j0 + k, "insert") for k in range(j, m)]
-    return _merge_lone(rows)
-
-
-def _merge_lone(rows: list[Row]) -> list[Row]:
-    """A left-only row followed by a right-only row (or the reverse) share one row."""
-    out: list[Row] = []
-    for row in rows:
-        if out and {out[-1].tag, row.tag} == {"delete", "insert"}:
-            prev = out.pop()
-            left = prev.left if prev.left is not None else row.left
-            right = prev.right if prev.right is not None else row.right
-            out.append(Row(left, right, "change"))
-        else:
-            out.append(row)
-    return out
+    return rows
 
 
 def align(left: Sequence[str], right: Sequence[str]) -> list[Row]:
@@ -254,8 +246,11 @@ CONTINUED = "↪"
 # The terminal view (rich)
 
 THEME = "monokai"
-STYLE_LEFT, STYLE_RIGHT = "on #3d1f1f", "on #1d3a22"
-WORD_LEFT, WORD_RIGHT = "on #7a2a2a", "on #26662f"
+# Colours of the 256-colour palette, so that they look the same in a terminal
+# that has no true colour (tmux, say): changed lines on grey, the words that
+# differ on red (faithful) and green (port).
+STYLE_LEFT = STYLE_RIGHT = "on grey19"
+WORD_LEFT, WORD_RIGHT = "on color(52)", "on color(22)"
 
 
 def _highlighted(lines: list[str], theme: str) -> list[Text]:
@@ -531,6 +526,12 @@ def _html_code(tokens: list[tuple[str, str]], ranges: list[tuple[int, int]]) -> 
     return "".join(out)
 
 
+def _hanging(line: str) -> str:
+    """A wrapped line goes on under its own code, a little further in."""
+    indent = len(line) - len(line.lstrip(" ")) + 4
+    return f' style="padding-left:calc({indent}ch + 4px);text-indent:-{indent}ch"'
+
+
 def html_table(left: Excerpt, right: Excerpt) -> str:
     """The aligned excerpts as an HTML table (highlighted by pygments' classes)."""
     rows = align(left.lines, right.lines)
@@ -555,7 +556,8 @@ def html_table(left: Excerpt, right: Excerpt) -> str:
                 cells.append(
                     (
                         f'<td class="n">{excerpt.first + index}</td>',
-                        f'<td class="c {side}">{_html_code(tokens[index], ranges)}</td>',
+                        f'<td class="c {side}"{_hanging(excerpt.lines[index])}>'
+                        f"{_html_code(tokens[index], ranges)}</td>",
                     )
                 )
         gutter = escape(GUTTER[row.tag])
@@ -611,7 +613,7 @@ nav a { margin-right: 0.8em; }
 .differs h2 { margin-top: 0.5em; }
 .demo-body { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
 .demo-code { flex: 1 1 640px; min-width: 0; overflow-x: auto; }
-.demo-timelines { flex: 0 0 460px; }
+.demo-timelines { flex: 0 0 400px; }
 figure { margin: 0 0 10px; } figcaption { font-size: 0.85em; color: #444; }
 .failed { color: #a00; font-size: 0.9em; }
 table.sbs { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 12.5px;

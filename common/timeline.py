@@ -480,7 +480,7 @@ def to_svg(
     timeline: Timeline,
     *,
     end: float | None = None,
-    width: int = 440,
+    width: int = 400,
     title: str = "",
 ) -> str:
     """The timeline as a standalone ``<svg>`` element (no script, no font to fetch).
@@ -506,6 +506,11 @@ def to_svg(
         parts.append(f'<text x="0" y="13" class="tl-title">{escape(title)}</text>')
     if not rows:
         parts.append(f'<text x="{label_w}" y="{top + 13}" class="tl-note">nothing printed</text>')
+    elif end <= 0:
+        parts.append(
+            f'<text x="{label_w + 16}" y="{top + 13}" class="tl-note">'
+            "everything at 0 s (no time passed)</text>"
+        )
     colours = iter(PALETTE * (len(rows) // len(PALETTE) + 1))
     for i, activity in enumerate(rows):
         y = top + i * row_h
