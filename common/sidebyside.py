@@ -362,9 +362,10 @@ def print_terminal(
     name: str, demo: str | None = None, *, width: int | None = None, console: Console | None = None
 ) -> None:
     """The terminal view of lesson ``name`` (or of one of its demos)."""
-    from rich.console import Console
 
-    console = console or Console(highlight=False)
+    from common.timeline import make_console
+
+    console = console or make_console(highlight=False)
     left, right = excerpts(name, demo)
     what = f": {demo}" if demo is not None else ""
     headers = (f"{FAITHFUL}/{name}.py{what} (faithful)", f"{PORT}/{name}.py{what} (port)")
@@ -758,8 +759,7 @@ def html_page(name: str, demo: str | None = None) -> str:
 
 def index_page(names: list[str]) -> str:
     items = "\n".join(
-        f'<li><a href="{escape(n)}.html">{escape(n)}</a> — {escape(lesson_title(n))}</li>'
-        for n in names
+        f'<li><a href="{escape(n)}.html">{escape(lesson_title(n))}</a></li>' for n in names
     )
     body = (
         "<header><h1>asyncio ⇄ anyio: the lessons side by side</h1>"

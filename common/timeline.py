@@ -41,11 +41,13 @@ has a one-column axis.
 from __future__ import annotations
 
 import math
+import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from common.record import Record
 
@@ -332,16 +334,9 @@ def _seconds(t: float) -> str:
 
 #: One colour per activity, in turn; the catch-all rows are dim.
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#17becf", "#8c564b", "#e377c2")
-TERMINAL_PALETTE = (
-    "cyan",
-    "magenta",
-    "green",
-    "yellow",
-    "blue",
-    "red",
-    "bright_cyan",
-    "bright_magenta",
-)
+# From the 256-colour cube, which terminal themes do not remap: blue, orange,
+# green, purple, yellow, red, cyan, pink.
+TERMINAL_PALETTE = tuple(f"color({n})" for n in (39, 208, 41, 170, 220, 196, 51, 213))
 MAX_ROWS = 24
 LABEL_WIDTH = (6, 14)
 
@@ -441,21 +436,35 @@ def chart(record: Record, width: int = 80, title: str | None = None) -> str:
     return render(build(record), width, title).plain
 
 
+def make_console(**options: Any) -> Console:
+    """A rich console on standard output that treats a reader leaving early
+    (``| head``) as the command line does: ``BrokenPipeError``, no error
+    status (rich alone would exit with 1)."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise BrokenPipeError
+
+    return _Console(**options)
+
+
 def print_timeline(
     record: Record, title: str | None = None, console: Console | None = None
 ) -> None:
     """Print the chart of ``record``: coloured on a terminal, plain when piped
     or when ``NO_COLOR`` is set (rich's rules), at most 120 columns wide."""
-    from rich.console import Console
-
-    console = console or Console(highlight=False, soft_wrap=False)
+    console = console or make_console(highlight=False, soft_wrap=False)
     text = render(build(record), min(console.width, 120), title)
     console.print()
     if console.no_color or console.color_system is None:
         # NO_COLOR or a pipe: no bold or dim either, plain text.
-        console.print(text.plain, end="", crop=False, markup=False, highlight=False)
+        console.print(text.plain, crop=False, markup=False, highlight=False)
     else:
-        console.print(text, end="", crop=False)
+        console.print(text, crop=False)
 
 
 # --------------------------------------------------------------------------
