@@ -20,9 +20,10 @@ the printed lines, by the few rules of :data:`RULES` and the fallbacks of
 5. any other line whose first word names an activity found by rules 1 to 3
    is a mark on that activity (``run1 milieu``);
 6. a line written piece by piece over time (``print(x, end="")``, the
-   pieces more than :data:`PIECEWISE` seconds apart): each visible character
-   is a mark on the row named after that character (w8s4's download
-   indexes, w8s9's dots and crosses);
+   writes more than :data:`PIECEWISE` seconds apart): each short write (at
+   most :data:`PIECE` characters, no space) is a mark on the row named after
+   it, quoted (w8s4's download indexes ``'0'``, ``'1'``…, w8s9's dots and
+   crosses ``'.'``, ``'x'``); longer writes on that line are read as lines;
 7. every other line is a mark on the row ``prints``, and every line of
    standard error a mark on the row ``stderr``.
 
@@ -90,8 +91,10 @@ RULES: tuple[Rule, ...] = (
 #: The course's timer prefix, ``show_timer``'s ``1s + 500ms ``.
 TIMER_PREFIX = re.compile(r"\d+s \+ \d{3}ms ?")
 #: A line whose pieces were written more than this many seconds apart is
-#: progress output (``print(x, end="")``), read character by character.
+#: progress output (``print(x, end="")``), read write by write...
 PIECEWISE = 0.001
+#: ... in which a write of at most this many characters (no space) is a piece.
+PIECE = 3
 #: The rows for lines that no rule claims.
 PRINTS, STDERR = "prints", "stderr"
 
@@ -153,36 +156,40 @@ def _natural(name: str) -> list[object]:
 
 
 def _timed_lines(record: Record) -> Iterator[tuple[float, str, bool]]:
-    """Standard output as ``(time, line, piecewise)``, plus each character's
-    time for piecewise lines (yielded one per visible character instead)."""
-    chars: list[tuple[float, str]] = []
+    """Standard output as ``(time, line, piece)``: ``piece`` is true for a
+    short piece of progress output (rule 6), false for a line."""
+    writes: list[tuple[float, str]] = []  # the writes of the current line
+    for chunk in record.chunks:
+        if chunk.stream != "stdout":
+            continue
+        for part in chunk.text.splitlines(keepends=True):
+            writes.append((round(chunk.time, 6), part.rstrip("\r\n")))
+            if part.endswith("\n"):
+                yield from _split_line(writes)
+                writes = []
+    yield from _split_line(writes)
 
-    def flush() -> Iterator[tuple[float, str, bool]]:
-        times = [t for t, _ in chars]
-        text = "".join(c for _, c in chars)
-        if text.strip():
-            if _spread(chars):
-                for t, c in chars:
-                    if not c.isspace():
-                        yield t, c, True
-            else:
-                yield times[0], text, False
 
-    for t, ch in record.characters("stdout"):
-        if ch == "\n":
-            yield from flush()
-            chars = []
+def _split_line(writes: list[tuple[float, str]]) -> Iterator[tuple[float, str, bool]]:
+    visible = [t for t, text in writes if text.strip()]
+    if not visible:
+        return
+    if visible[-1] - visible[0] <= PIECEWISE:
+        # One print (its pieces are written at once): one line.
+        yield visible[0], "".join(text for _, text in writes), False
+        return
+    # Progress output: each short write is a piece; what is written between
+    # them (a whole message printed on the same line) is still a line.
+    between: list[tuple[float, str]] = []
+    for t, text in writes:
+        token = text.strip()
+        if token and len(token) <= PIECE and not any(c.isspace() for c in token):
+            yield from _split_line(between)
+            between = []
+            yield t, token, True
         else:
-            chars.append((t, ch))
-    if chars:
-        yield from flush()
-
-
-def _spread(chars: list[tuple[float, str]]) -> bool:
-    """The visible characters themselves were written at different instants
-    (not just a trailing newline written later)."""
-    visible = [t for t, c in chars if not c.isspace()]
-    return bool(visible) and visible[-1] - visible[0] > PIECEWISE
+            between.append((t, text))
+    yield from _split_line(between)
 
 
 def _match(line: str) -> tuple[Rule, str] | None:
@@ -200,13 +207,13 @@ def build(record: Record) -> Timeline:
     # First pass: the activities that rules 1-3 name, so that rule 5 can
     # attach a mark to an activity whatever the order of same-instant lines.
     named = set()
-    for _, line, piecewise in lines:
-        if not piecewise:
+    for _, line, piece in lines:
+        if not piece:
             matched = _match(TIMER_PREFIX.sub("", line, count=1))
             if matched and matched[0].event != "mark":
                 named.add(matched[1])
-    for t, line, piecewise in lines:
-        if piecewise:
+    for t, line, piece in lines:
+        if piece:
             events.append((t, repr(line), "mark", "printed"))
             continue
         text = TIMER_PREFIX.sub("", line, count=1) if TIMER_PREFIX.match(line) else line
@@ -382,10 +389,13 @@ def render(timeline: Timeline, width: int = 80, title: str | None = None) -> Tex
 
     head = f"timeline{' of ' + title if title else ''}"
     if scale.columns == 1:
-        out.append(f"{head}: everything at 0 s (no time passed)\n", "bold")
+        note = "  (everything at 0 s: no time passed)"
     else:
-        out.append(f"{head}", "bold")
-        out.append(f"  (1 column = {scale.resolution:g} s)\n", "dim")
+        note = f"  (1 column = {scale.resolution:g} s)"
+    if len(head) + len(note) > width:
+        head = _label(head, max(10, width - len(note)))
+    out.append(head, "bold")
+    out.append(f"{note}\n", "dim")
     colours = iter(TERMINAL_PALETTE * (len(shown) // len(TERMINAL_PALETTE) + 1))
     for activity in shown:
         catch_all = activity.name in (PRINTS, STDERR)
@@ -426,8 +436,14 @@ def render(timeline: Timeline, width: int = 80, title: str | None = None) -> Tex
         legend.append(f"{OPEN} not ended")
     if MARK in glyphs:
         legend.append(f"{MARK} a line printed")
-    if legend:
-        out.append(pad + "   ".join(legend) + "\n", "dim")
+    line = ""
+    for item in legend:
+        if line and len(pad) + len(line) + 3 + len(item) > width:
+            out.append(pad + line + "\n", "dim")
+            line = ""
+        line = f"{line}   {item}" if line else item
+    if line:
+        out.append(pad + line + "\n", "dim")
     return out
 
 

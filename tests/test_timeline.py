@@ -306,6 +306,20 @@ def test_progress_characters_are_marks_per_character():
     assert sorted(rows["'x'"]) == [column(t, resolution) for t in (0.05, 0.1, 0.15)]
 
 
+def test_progress_pieces_and_a_message_on_one_line():
+    # w8s4's lines: each download prints its index without a newline, then a
+    # message on the same line; the indexes are pieces, the message a line
+    url = "http://127.0.0.1:8000/f0.pdf"
+    chunks = [Chunk(0.0, f"fetching {url}"), Chunk(0.0, "\n")]
+    chunks += [Chunk(0.1, "0"), Chunk(0.2, "1"), Chunk(0.2, "0"), Chunk(0.3, "0")]
+    chunks += [Chunk(0.3, f"{url} returned 300 bytes"), Chunk(0.3, "\n")]
+    timeline = build(Record(chunks, duration=0.3))
+    assert timeline.names() == ["f0.pdf", "'0'", "'1'"]
+    assert timeline["f0.pdf"].spans == [Span(0.0, 0.3)]
+    assert [m.time for m in timeline["'0'"].marks] == [0.1, 0.2, 0.3]
+    assert [m.time for m in timeline["'1'"].marks] == [0.2]
+
+
 def test_one_print_of_several_pieces_is_one_line():
     # print("run1", "début") writes four pieces at one instant: one line
     record = Record(
@@ -324,7 +338,7 @@ def test_one_print_of_several_pieces_is_one_line():
 def test_no_time_span_renders_sensibly():
     record = record_of([(0.0, "in Awaitable"), (0.0, "'yielded'")])
     text = chart(record, 80, "awaitable")
-    assert "everything at 0 s" in text
+    assert "(everything at 0 s: no time passed)" in text
     rows, _ = parse_chart(text)
     assert rows == {PRINTS: {0: MARK}}
     assert to_svg(build(record)).count("<path") == 1
