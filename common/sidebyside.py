@@ -623,7 +623,7 @@ table.sbs col.n { width: 3.2em; } table.sbs col.g { width: 1.6em; }
 table.sbs td { padding: 0 4px; vertical-align: top; }
 table.sbs td.n { color: #999; text-align: right; user-select: none; }
 table.sbs td.g { color: #b07800; text-align: center; font-weight: bold; user-select: none; }
-table.sbs td.c { white-space: pre-wrap; overflow-wrap: anywhere; }
+table.sbs td.c { white-space: pre-wrap; word-break: break-all; }
 table.sbs tr.change td.c.l, table.sbs tr.delete td.c.l { background: #fdecec; }
 table.sbs tr.change td.c.r, table.sbs tr.insert td.c.r { background: #e8f7ea; }
 table.sbs td.c.none {
