@@ -263,8 +263,12 @@ async def blocking():
     loop for its ten crosses (0.5 s); only then does countdown get its turn,
     late, for its ten other dots, 0.05 s apart: ``.xxxxxxxxxx..........``,
     1 s in all, on both backends.  With ``--debug`` on asyncio, asyncio logs
-    on stderr ``Executing <Task … compute …> took 0.500 seconds``.  ruff flags
-    the ``time.sleep`` in an async function: ASYNC251.
+    on stderr ``Executing <Task … compute …> took 0.500 seconds``.  Ctrl-C has
+    to wait too (a cancellation lands at a checkpoint, and compute has none):
+    pressed during the crosses, it stops the demo only once they are all
+    printed (on trio, countdown, due by then, may even print one more dot
+    before the cancellation lands).  ruff flags the ``time.sleep`` in an
+    async function: ASYNC251.
     """
     async with anyio.create_task_group() as tg:
         tg.start_soon(countdown, 10, .05)

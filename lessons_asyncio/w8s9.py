@@ -234,8 +234,9 @@ def blocking():
     loop for its ten crosses (0.5 s); only then does countdown get its turn,
     late, for its ten other dots, 0.05 s apart: ``.xxxxxxxxxx..........``,
     1 s in all.  With ``--debug``, asyncio logs on stderr ``Executing <Task
-    … compute() …> took 0.500 seconds``.  ruff flags the ``time.sleep`` in an
-    async function: ASYNC251.
+    … compute() …> took 0.500 seconds``.  Ctrl-C has to wait too: pressed
+    during the crosses, it stops the demo only once they are all printed.
+    ruff flags the ``time.sleep`` in an async function: ASYNC251.
     """
     # The video makes a fresh loop here, asyncio.set_event_loop(
     # asyncio.new_event_loop()); the runner already gives each demo its own.

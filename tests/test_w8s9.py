@@ -588,3 +588,47 @@ def test_ctrl_c_during_boom_prints_bye():
     assert stderr.count("Traceback") == 1
     assert "was destroyed" not in stderr
     assert "ResourceWarning" not in stderr
+
+
+@pytest.mark.parametrize(
+    "module, extra",
+    [
+        ("lessons_asyncio.w8s9", []),
+        ("lessons_anyio.w8s9", ["--backend", "asyncio"]),
+        ("lessons_anyio.w8s9", ["--backend", "trio"]),
+    ],
+)
+def test_ctrl_c_waits_for_the_blocking_crosses(module, extra):
+    """Real time: Ctrl-C right after the first dot, while compute holds the
+    loop: the demo stops only after compute's ten crosses (0.5 s).
+
+    The interrupt is handed to the loop (a callback, thread-safe) while
+    compute blocks; asyncio runs it before the callback of countdown's timer,
+    due meanwhile, so no dot follows.  trio runs the two in either order:
+    countdown may print one more dot before its sleep is cancelled."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("LESSONS_VIRTUAL_TIME", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, "blocking", *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        seen = b""
+        while not seen.endswith(b"\n."):
+            chunk = os.read(process.stdout.fileno(), 1)
+            assert chunk, seen
+            seen += chunk
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=10)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    last = (seen + stdout).decode().splitlines()[-1]
+    if "trio" in extra:
+        assert last in (".xxxxxxxxxx", ".xxxxxxxxxx.")
+    else:
+        assert last == ".xxxxxxxxxx"
+    assert stderr.decode() == "interrupted (Ctrl-C): blocking stopped, its cleanup ran\n"
