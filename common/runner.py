@@ -56,6 +56,7 @@ from common.virtual import (
     blocking_sleep_moves_clock,
     virtual_advance,
     virtual_from_env,
+    virtual_hold,
 )
 
 if TYPE_CHECKING:
@@ -142,7 +143,10 @@ class Lesson:
 
     def add_argument(self, *args: Any, **kwargs: Any) -> None:
         """A lesson-specific command-line option; demos that take a parameter
-        of the same name receive its value."""
+        of the same name receive its value.
+
+        An option whose ``dest`` is ``debug`` (a lesson's ``--debug`` flag) also
+        runs asyncio in debug mode (see :func:`run_demo`)."""
         self._arguments.append((args, kwargs))
 
     def names(self) -> list[str]:
@@ -163,6 +167,7 @@ class Lesson:
 class _RunSettings:
     backend: str
     virtual: bool
+    debug: bool = False
 
 
 _settings: contextvars.ContextVar[_RunSettings | None] = contextvars.ContextVar(
@@ -232,22 +237,26 @@ def run_demo(
     duration: float | None = None,
     echo: bool = True,
     options: dict[str, Any] | None = None,
+    debug: bool = False,
     _interrupt: _Interrupt | None = None,
 ) -> Record:
     """Run one demo as the command line does, and return what it printed, when.
 
     ``virtual=True`` runs it on a virtual clock: the recorded times are exact
     and no time is waited.  ``backend`` is ignored by faithful demos (asyncio).
+    ``debug=True`` runs asyncio in debug mode (slow callbacks are logged, …):
+    the faithful loop's ``set_debug(True)``, anyio's ``debug`` backend option
+    on asyncio; trio has no such mode.
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}")
     kwargs = _kwargs_for(demo.func, options)
-    token = _settings.set(_RunSettings(backend, virtual))
+    token = _settings.set(_RunSettings(backend, virtual, debug))
     try:
         if demo.lesson.flavour == "asyncio":
-            return _run_faithful(demo, kwargs, virtual, duration, echo, _interrupt)
+            return _run_faithful(demo, kwargs, virtual, duration, echo, _interrupt, debug)
         if demo.is_async:
-            return _run_port(demo, kwargs, backend, virtual, duration, echo, _interrupt)
+            return _run_port(demo, kwargs, backend, virtual, duration, echo, _interrupt, debug)
         return _run_plain(demo, kwargs, echo)
     finally:
         _settings.reset(token)
@@ -273,8 +282,11 @@ def _run_faithful(
     duration: float | None,
     echo: bool,
     interrupt: _Interrupt | None,
+    debug: bool = False,
 ) -> Record:
     loop: asyncio.AbstractEventLoop = VirtualEventLoop() if virtual else asyncio.new_event_loop()
+    if debug:
+        loop.set_debug(True)
     asyncio.set_event_loop(loop)
     timer = Timer(loop.time)
     bound = _bound(demo, duration)
@@ -392,6 +404,7 @@ def _run_port(
     duration: float | None,
     echo: bool,
     interrupt: _Interrupt | None,
+    debug: bool = False,
 ) -> Record:
     import anyio
 
@@ -401,8 +414,15 @@ def _run_port(
         )
 
     return anyio.run(
-        main, backend=backend, backend_options=backend_options(backend, virtual=virtual)
+        main, backend=backend, backend_options=_backend_options(backend, virtual, debug)
     )
+
+
+def _backend_options(backend: str, virtual: bool, debug: bool) -> dict[str, Any]:
+    options = backend_options(backend, virtual=virtual)
+    if debug and backend == "asyncio":
+        options["debug"] = True
+    return options
 
 
 def _call_soon_threadsafe() -> Callable[[Callable[[], Any]], Any]:
@@ -439,7 +459,7 @@ async def run_async_demo(
     with (
         use_timer(Timer(clock)),
         recording(clock, echo=echo) as record,
-        blocking_sleep_moves_clock(virtual_advance()),
+        blocking_sleep_moves_clock(virtual_advance(), virtual_hold()),
         anyio.CancelScope() as scope,
     ):
         if bound is not None:
@@ -475,7 +495,7 @@ def run_anyio(func: Callable[..., Awaitable[T]], *args: Any) -> T:
         func,
         *args,
         backend=settings.backend,
-        backend_options=backend_options(settings.backend, virtual=settings.virtual),
+        backend_options=_backend_options(settings.backend, settings.virtual, settings.debug),
     )
 
 
@@ -634,6 +654,7 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
                     virtual=virtual_from_env(),
                     duration=args.duration,
                     options=options,
+                    debug=bool(options.get("debug")),
                     _interrupt=interrupt,
                 )
         except BrokenPipeError:

@@ -10,6 +10,12 @@ move such a clock, so :func:`blocking_sleep_moves_clock` makes it advance the
 virtual clock without yielding to the loop: the demo still holds the loop for
 that long, as the lesson means, but the test does not wait.
 
+A blocking sleep handed to a worker thread
+(``await anyio.to_thread.run_sync(time.sleep, s)``, the fix that w8s9 shows)
+does not hold the loop: on a virtual clock the worker sleeps ``s`` on the
+loop's clock, and the clock waits for the thread to get there and back, so
+the schedule is as exact as with ``anyio.sleep``.
+
 Setting the environment variable ``LESSONS_VIRTUAL_TIME=1`` makes the command
 line use these clocks too (the subprocess tests do).
 """
@@ -17,6 +23,7 @@ line use these clocks too (the subprocess tests do).
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import selectors
 import sys
@@ -46,6 +53,10 @@ class _JumpingSelector:
         ready = self._inner.select(0)
         if ready or timeout == 0:
             return ready
+        if self._loop._clock_holds:
+            # A worker thread is on its way to a virtual sleep, or back from
+            # one: the clock must not move before it calls us (see hold_clock).
+            return self._inner.select(None)
         if timeout is None or self._loop._threads_busy:
             # Nothing is scheduled (only real I/O can wake us), or a worker
             # thread is running and will wake us when it is done: real wait.
@@ -66,6 +77,7 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):
         super().__init__()
         self._virtual_now = 0.0
         self._threads_busy = 0
+        self._clock_holds = 0
         inner: selectors.BaseSelector = self._selector  # type: ignore[has-type]
         self._selector = _JumpingSelector(inner, self)
 
@@ -75,6 +87,12 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):
     def advance(self, seconds: float) -> None:
         """Move the clock forward without running anything (a blocking sleep)."""
         self._virtual_now += seconds
+
+    def hold_clock(self, delta: int) -> None:
+        """``+1``: the clock stays where it is until released (``-1``), even if
+        nothing is ready: the loop waits for real for a thread to call it back.
+        Called from the loop's thread only."""
+        self._clock_holds += delta
 
     def _jump_to_next_timer(self) -> None:
         scheduled = self._scheduled  # type: ignore[attr-defined]
@@ -124,9 +142,58 @@ def virtual_advance() -> Callable[[float], None] | None:
     return None
 
 
+def virtual_hold() -> Callable[[int], None] | None:
+    """How to keep the running loop's virtual clock still (``+1``) and let it
+    jump again (``-1``), if it is a virtual one.  Holds nest."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    if isinstance(loop, VirtualEventLoop):
+        return loop.hold_clock
+    trio = sys.modules.get("trio")
+    if loop is None and trio is not None:
+        try:
+            clock = trio.lowlevel.current_clock()
+        except RuntimeError:
+            return None
+        from trio.testing import MockClock
+
+        if isinstance(clock, MockClock):
+            return _MockClockHold(clock)
+    return None
+
+
+class _MockClockHold:
+    """Holds on trio's MockClock: no autojump while held (the run loop then
+    waits for real, as trio does without autojump, until a thread calls back)."""
+
+    def __init__(self, clock: Any) -> None:
+        self._clock = clock
+        self._holds = 0
+        self._threshold = clock.autojump_threshold
+
+    def __call__(self, delta: int) -> None:
+        if self._holds == 0:
+            self._threshold = self._clock.autojump_threshold
+        self._holds += delta
+        self._clock.autojump_threshold = math.inf if self._holds else self._threshold
+
+
 @contextmanager
-def blocking_sleep_moves_clock(advance: Callable[[float], None] | None) -> Iterator[None]:
+def blocking_sleep_moves_clock(
+    advance: Callable[[float], None] | None,
+    hold: Callable[[int], None] | None = None,
+) -> Iterator[None]:
     """While active, ``time.sleep(s)`` advances the virtual clock by ``s``.
+
+    With ``hold`` (from :func:`virtual_hold`, inside a running anyio loop),
+    ``anyio.to_thread.run_sync(time.sleep, s)`` also follows the virtual clock:
+    the worker thread sleeps ``s`` on the loop's clock (a timer, so the loop
+    runs meanwhile), and the clock is held still while the thread is on its
+    way to that timer and back, so that nothing can jump over it.  Other work
+    handed to a thread is left alone (holding the clock for it could wait for
+    ever on a thread that itself waits for a virtual timer).
 
     With ``advance=None`` (a real clock), nothing is changed.
     """
@@ -142,9 +209,53 @@ def blocking_sleep_moves_clock(advance: Callable[[float], None] | None) -> Itera
 
     time.sleep = sleep
     try:
-        yield
+        if hold is None:
+            yield
+        else:
+            with _thread_sleeps_on_virtual_clock(sleep, hold):
+                yield
     finally:
         time.sleep = real_sleep
+
+
+@contextmanager
+def _thread_sleeps_on_virtual_clock(
+    sleep: Callable[[float], None], hold: Callable[[int], None]
+) -> Iterator[None]:
+    import anyio
+    import anyio.from_thread
+    import anyio.to_thread
+
+    real_run_sync = anyio.to_thread.run_sync
+
+    async def sleep_on_loop(seconds: float) -> None:
+        # Runs in the loop's thread, sent there by the worker: from the moment
+        # its timer is set the clock may jump to it, not before.
+        hold(-1)
+        try:
+            await anyio.sleep(seconds)
+        finally:
+            hold(+1)
+
+    def sleep_in_worker(seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        anyio.from_thread.run(sleep_on_loop, seconds)
+
+    async def run_sync(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if func is not sleep:
+            return await real_run_sync(func, *args, **kwargs)
+        hold(+1)
+        try:
+            return await real_run_sync(sleep_in_worker, *args, **kwargs)
+        finally:
+            hold(-1)
+
+    anyio.to_thread.run_sync = run_sync  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        anyio.to_thread.run_sync = real_run_sync
 
 
 def backend_options(backend: str, *, virtual: bool) -> dict[str, Any]:
