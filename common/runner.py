@@ -667,6 +667,11 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
             print(f"error: {demo.name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             status = EXIT_FAILED
             continue
+        output = record.text()
+        if output and not output.endswith("\n"):
+            # a demo stopped in the middle of a line (dots printed with
+            # end=""): what the runner says next starts on a line of its own
+            print()
         sys.stdout.flush()
         if record.stopped == "interrupt" or interrupt.requested:
             print(f"interrupted (Ctrl-C): {demo.name} stopped, its cleanup ran", file=sys.stderr)

@@ -184,3 +184,33 @@ def test_a_reader_that_leaves_early_is_no_error(module):
     assert proc.wait(timeout=20) == 0
     assert first.startswith(b"=== w8s2 morceaux")
     assert err == b""
+
+
+def test_the_runner_finishes_a_line_the_demo_left_open(monkeypatch, capsys):
+    """A demo stopped mid-line (dots printed with ``end=""``): the runner's
+    next words start on a line of their own."""
+    from common.runner import Lesson, main
+
+    lesson = Lesson("lessons_asyncio.fake")
+
+    @lesson.demo(forever=1.5)
+    def dots():
+        "dots forever"
+        import asyncio
+
+        async def forever():
+            while True:
+                print(".", end="", flush=True)
+                await asyncio.sleep(1)
+
+        asyncio.ensure_future(forever())  # noqa: RUF006 (the runner cancels it)
+        asyncio.get_event_loop().run_forever()
+
+    monkeypatch.setenv("LESSONS_VIRTUAL_TIME", "1")
+    assert main(lesson, []) == 0
+    # one dot at 0 s and one at 1 s, then the bound at 1.5 s
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:] == [
+        "..",
+        "(stopped after 1.5 s: this demo runs forever; --duration S changes it)",
+    ]
