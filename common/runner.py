@@ -539,6 +539,20 @@ def _find_demo(func: Callable[..., Any]) -> Demo:
 # The command line
 
 
+def _port_only_demos(module: str) -> list[str]:
+    """The port-only demos of the port ``module`` (for a faithful command line
+    given one of them; imports the port, on this error path only)."""
+    import importlib
+
+    try:
+        lesson = getattr(importlib.import_module(module), "lesson", None)
+    except ImportError:
+        return []
+    if not isinstance(lesson, Lesson):
+        return []
+    return [demo.name for demo in lesson.demos.values() if demo.port_only]
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr (and exit code 2)."""
 
@@ -605,9 +619,21 @@ def main(lesson: Lesson, argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly, as a Unix tool does.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_OK
+    except OSError as exc:
+        # The runner's own output failed (``> /dev/full``, a full disk): a
+        # demo's failures are caught in _main, so this one is the output's.
+        _silence_stdout()
+        print(f"error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _silence_stdout() -> None:
+    """Send what is left of stdout nowhere, so that the interpreter's last
+    flush at exit does not fail again (with a traceback of its own)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
@@ -616,16 +642,22 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
     port_module = lesson.module.replace("lessons_asyncio", "lessons_anyio")
     if args.backend is not None:
         if lesson.flavour == "asyncio":
+            # point to a command that works: the backend given, if the port has it
+            backend = args.backend if args.backend in BACKENDS else "trio"
             parser.exit(
                 EXIT_USAGE,
                 f"{parser.prog}: error: this is the faithful version, it runs on asyncio only;"
                 f" for another backend run the port: python -m {port_module}"
-                f" --backend {args.backend}\n",
+                f" --backend {backend}\n",
             )
         if args.backend not in BACKENDS:
             parser.error(f"unknown backend {args.backend!r} (choose from {', '.join(BACKENDS)})")
     unknown = [name for name in args.demo if name not in lesson.demos]
     if unknown:
+        if lesson.flavour == "asyncio" and unknown[0] in _port_only_demos(port_module):
+            parser.error(
+                f"{unknown[0]!r} is a demo of the port only: python -m {port_module} {unknown[0]}"
+            )
         parser.error(f"unknown demo {unknown[0]!r} (choose from {', '.join(lesson.names())})")
     if args.list:
         width = max(map(len, lesson.names()), default=0)

@@ -24,13 +24,16 @@ byte on every build (trio's scheduler is seeded for it).  Files are written
 to a temporary name and renamed, so no page is ever half-written.
 
 Exit codes: 0 done; 2 a usage error (unknown lesson or demo, bad option) or
-an output path that cannot be written; each with one line on stderr.
+an output that cannot be written; 130 interrupted (Ctrl-C); each with one
+line on stderr.  ``--all`` writes every page or none.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
+import errno
 import importlib
 import importlib.util
 import inspect
@@ -58,7 +61,7 @@ if TYPE_CHECKING:
     from common.timeline import Timeline
 
 FAITHFUL, PORT = "lessons_asyncio", "lessons_anyio"
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 DIFFERS = "Differs from the asyncio version:"
 
 
@@ -770,11 +773,22 @@ def index_page(names: list[str]) -> str:
     return _page("asyncio ⇄ anyio lessons", body)
 
 
+def check_target(path: Path) -> None:
+    """The plain reasons ``path`` cannot be written, said before any work."""
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder")
+    folder = path.parent if str(path.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"cannot write {path}: {os.strerror(errno.ENOTDIR)}")
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder
     and a rename: readers see the old file or the new one, never half of it."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
+    check_target(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
@@ -795,19 +809,37 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def write_all(out: Path) -> list[Path]:
+    """Every page and the index into ``out``: all of them, or none.
+
+    If a page cannot be written (or Ctrl-C comes), the pages already written
+    are put back as they were, and the folders made for them are removed."""
+    created = [folder for folder in (out, *out.parents) if not folder.exists()]
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create {out}: {exc.strerror or exc}") from None
-    names = lesson_names()
-    written = []
-    for name in names:
-        page = html_page(name)
-        write_atomic(out / f"{name}.html", page)
-        written.append(out / f"{name}.html")
-    write_atomic(out / "index.html", index_page(names))
-    written.append(out / "index.html")
-    return written
+    before: dict[Path, bytes | None] = {}
+    try:
+        names = lesson_names()
+        paths = [out / f"{name}.html" for name in names] + [out / "index.html"]
+        for path in paths:
+            check_target(path)
+        pages = dict(zip(paths, [*map(html_page, names), index_page(names)], strict=True))
+        for path, page in pages.items():
+            before[path] = path.read_bytes() if path.is_file() else None
+            write_atomic(path, page)
+    except BaseException:
+        for path, old in before.items():
+            with contextlib.suppress(OSError):
+                if old is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    path.write_bytes(old)
+        for folder in created:  # innermost first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return list(pages)
 
 
 # --------------------------------------------------------------------------
@@ -823,7 +855,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m common.sidebyside",
         description="A lesson's faithful asyncio version and its anyio port, side by side.",
-        epilog="Exit codes: 0 done, 2 usage error or output that cannot be written.",
+        epilog="Exit codes: 0 done, 2 usage error or output that cannot be written,"
+        " 130 interrupted (Ctrl-C).",
     )
     parser.add_argument("lesson", nargs="?", help="the lesson, e.g. w8s8")
     parser.add_argument("--demo", metavar="NAME", help="show only this demo's function")
@@ -857,6 +890,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.width is not None and args.width < 40:
             parser.error(f"--width must be at least 40, not {args.width}")
         if args.html:
+            check_target(Path(args.html))
             page = html_page(args.lesson, args.demo)
             write_atomic(Path(args.html), page)
             print(args.html)
@@ -866,10 +900,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        # pages are written whole or not at all (see write_atomic, write_all)
+        print("interrupted (Ctrl-C)", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_OK
+    except OSError as exc:
+        # the terminal view could not be written (``> /dev/full``)
+        _silence_stdout()
+        print(
+            f"{parser.prog}: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr
+        )
+        return EXIT_USAGE
+
+
+def _silence_stdout() -> None:
+    """What is left of stdout goes nowhere: the interpreter's last flush at
+    exit must not fail again, with a traceback of its own."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -38,40 +38,6 @@ def test_help(module):
     assert ("--backend" in result.stdout) == module.startswith("lessons_anyio")
 
 
-@pytest.mark.parametrize(
-    ("args", "complaint"),
-    [
-        (["nosuchdemo"], "unknown demo 'nosuchdemo' (choose from morceaux, gather, famine)"),
-        (["gather", "Gather"], "unknown demo 'Gather'"),
-        (["--duration", "0"], "must be a finite number of seconds > 0"),
-        (["--duration", "-1"], "must be a finite number of seconds > 0"),
-        (["--duration", "abc"], "not a number of seconds: 'abc'"),
-        (["--duration", "nan"], "must be a finite number of seconds > 0"),
-        (["--duration", "inf"], "must be a finite number of seconds > 0"),
-        (["--duration"], "expected one argument"),
-        (["--backend", "curio"], "unknown backend 'curio' (choose from asyncio, trio)"),
-        (["--no-such-option"], "unrecognized arguments: --no-such-option"),
-    ],
-)
-def test_bad_input_is_one_line_and_exit_2(args, complaint):
-    result = run_cli("lessons_anyio.w8s2", *args)
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert complaint in result.stderr
-    assert_clean(result)
-
-
-@pytest.mark.parametrize("backend", ["trio", "asyncio"])
-def test_backend_on_the_faithful_version_points_to_the_port(backend):
-    result = run_cli("lessons_asyncio.w8s2", "gather", "--backend", backend)
-    assert result.returncode == 2
-    assert result.stdout == ""
-    [line] = result.stderr.splitlines()
-    assert "runs on asyncio only" in line
-    assert f"python -m lessons_anyio.w8s2 --backend {backend}" in line
-
-
 def test_faithful_runs_every_demo_under_a_header():
     result = run_cli("lessons_asyncio.w8s2")
     assert result.returncode == 0, result.stderr

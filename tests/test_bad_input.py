@@ -1,0 +1,411 @@
+"""Bad input, table-driven: a newcomer breaks nothing from the command line.
+
+Each row is one command a user could type, with something wrong in it: an
+unknown lesson or demo, a malformed number, conflicting options, a file that
+cannot be written, an output that cannot take the text.  Whatever the row,
+the command must say what is wrong in exactly one line on stderr, end with
+the documented exit code (2: usage error; 1: a failure outside the lesson;
+SPEC §4), print no traceback nor warning, and leave the folder it ran in as
+it was (no page half-written, no temporary file left).
+
+Every row runs in a folder of its own (its working directory, prepared with
+the files the row needs), all rows at once in a thread pool: they are
+subprocesses, mostly waiting for their interpreter to start.
+"""
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import pytest
+
+import common.sidebyside as sidebyside
+from tests.harness import ROOT
+
+SIDEBYSIDE = "common.sidebyside"
+W8S4 = (ROOT / "lessons_asyncio" / "w8s4.py").exists() and (
+    ROOT / "lessons_anyio" / "w8s4.py"
+).exists()
+
+
+def closed_port():
+    """A loopback port where nothing listens (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Bad:
+    """One bad command: ``python -m <argv[0]> <argv[1:]>``."""
+
+    id: str
+    argv: tuple[str, ...]
+    #: the exit code the command documents for it
+    code: int
+    #: what the one line on stderr must say
+    says: str
+    #: files to make in the working directory first: {path: text}, None for a folder
+    files: dict[str, str | None] = field(default_factory=dict)
+    #: stdout goes to a pipe, or to /dev/full (writes fail: "No space left")
+    stdout: str = "pipe"
+    #: something printed on stdout is fine (a demo ran before it failed)
+    output: bool = False
+    #: what the line must not say (a wrong hint)
+    never: str | None = None
+
+
+W8S2 = "lessons_anyio.w8s2"
+
+ROWS = [
+    # -- the lessons: demo names ---------------------------------------------
+    Bad(
+        "port-unknown-demo",
+        (W8S2, "nosuchdemo"),
+        2,
+        "unknown demo 'nosuchdemo' (choose from morceaux, gather, famine)",
+    ),
+    Bad("port-demo-wrong-case", (W8S2, "gather", "Gather"), 2, "unknown demo 'Gather'"),
+    Bad(
+        "faithful-unknown-demo",
+        ("lessons_asyncio.w8s8", "tick"),
+        2,
+        "unknown demo 'tick' (choose from queue_help, producer_consumer, window)",
+    ),
+    Bad(
+        "faithful-given-a-port-only-demo",
+        ("lessons_asyncio.w8s5", "portable"),
+        2,
+        "'portable' is a demo of the port only: python -m lessons_anyio.w8s5 portable",
+    ),
+    Bad("empty-demo-name", ("lessons_anyio.w8s7", ""), 2, "unknown demo ''"),
+    Bad(
+        "demo-typed-as-an-option",
+        ("lessons_anyio.w8s7", "-lifecycle"),
+        2,
+        "unrecognized arguments: -lifecycle",
+    ),
+    Bad(
+        "list-with-an-unknown-demo",
+        ("lessons_asyncio.w8s6", "--list", "nosuch"),
+        2,
+        "unknown demo 'nosuch'",
+    ),
+    # Python itself answers for a module that does not exist (exit 1)
+    Bad("unknown-lesson", ("lessons_anyio.w8s3",), 1, "No module named lessons_anyio.w8s3"),
+    Bad("package-not-a-lesson", ("lessons_asyncio",), 1, "cannot be directly executed"),
+    # -- the lessons: --duration ---------------------------------------------
+    Bad("duration-zero", (W8S2, "--duration", "0"), 2, "must be a finite number of seconds > 0"),
+    Bad("duration-negative", (W8S2, "--duration", "-1"), 2, "must be a finite number"),
+    Bad("duration-not-a-number", (W8S2, "--duration", "abc"), 2, "not a number of seconds: 'abc'"),
+    Bad("duration-nan", (W8S2, "--duration", "nan"), 2, "must be a finite number of seconds > 0"),
+    Bad("duration-inf", (W8S2, "--duration", "inf"), 2, "must be a finite number of seconds > 0"),
+    Bad(
+        "duration-minus-inf",
+        ("lessons_asyncio.w8s9", "boom", "--duration=-inf"),
+        2,
+        "must be a finite number of seconds > 0, not '-inf'",
+    ),
+    Bad("duration-missing", (W8S2, "--duration"), 2, "argument --duration: expected one argument"),
+    Bad("duration-empty", ("lessons_anyio.w8s6", "--duration="), 2, "not a number of seconds: ''"),
+    Bad(
+        "duration-decimal-comma",
+        ("lessons_asyncio.w8s6", "fork", "--duration", "1,5"),
+        2,
+        "not a number of seconds: '1,5'",
+    ),
+    Bad(
+        "duration-with-a-unit",
+        ("lessons_anyio.w8s6", "fork", "--duration", "3s"),
+        2,
+        "not a number of seconds: '3s'",
+    ),
+    Bad(
+        "duration-overflows-to-inf",
+        ("lessons_anyio.w8s8", "--duration", "1e999"),
+        2,
+        "must be a finite number of seconds > 0, not '1e999'",
+    ),
+    Bad(
+        "duration-underflows-to-zero",
+        ("lessons_asyncio.w8s8", "--duration", "1e-400"),
+        2,
+        "must be a finite number of seconds > 0, not '1e-400'",
+    ),
+    # -- the lessons: --backend ----------------------------------------------
+    Bad(
+        "backend-unknown",
+        (W8S2, "--backend", "curio"),
+        2,
+        "unknown backend 'curio' (choose from asyncio, trio)",
+    ),
+    Bad("backend-capitalised", ("lessons_anyio.w8s6", "--backend", "Trio"), 2, "'Trio'"),
+    Bad(
+        "backend-missing",
+        ("lessons_anyio.w8s8", "--backend"),
+        2,
+        "argument --backend: expected one argument",
+    ),
+    Bad(
+        "backend-trio-on-faithful",
+        ("lessons_asyncio.w8s2", "gather", "--backend", "trio"),
+        2,
+        "runs on asyncio only; for another backend run the port:"
+        " python -m lessons_anyio.w8s2 --backend trio",
+    ),
+    Bad(
+        "backend-asyncio-on-faithful",
+        ("lessons_asyncio.w8s7", "--list", "--backend", "asyncio"),
+        2,
+        "runs on asyncio only; for another backend run the port:"
+        " python -m lessons_anyio.w8s7 --backend asyncio",
+    ),
+    # the hint is a command that works: not the unknown backend
+    Bad(
+        "backend-unknown-on-faithful",
+        ("lessons_asyncio.w8s9", "--backend", "curio"),
+        2,
+        "runs on asyncio only; for another backend run the port:"
+        " python -m lessons_anyio.w8s9 --backend trio",
+        never="curio",
+    ),
+    # -- the lessons: other options ------------------------------------------
+    Bad(
+        "unknown-option",
+        (W8S2, "--no-such-option"),
+        2,
+        "unrecognized arguments: --no-such-option",
+    ),
+    Bad(
+        "debug-given-a-value",
+        ("lessons_asyncio.w8s9", "blocking", "--debug=yes"),
+        2,
+        "argument --debug: ignored explicit argument 'yes'",
+    ),
+    Bad(
+        "debug-on-a-lesson-without-it",
+        ("lessons_anyio.w8s2", "--debug"),
+        2,
+        "unrecognized arguments: --debug",
+    ),
+    Bad(
+        "ambiguous-abbreviation",
+        ("lessons_anyio.w8s9", "--d", "1"),
+        2,
+        "ambiguous option: --d could match --duration, --debug",
+    ),
+    Bad(
+        "timeline-given-a-value",
+        ("lessons_asyncio.w8s2", "--timeline=yes"),
+        2,
+        "argument --timeline: ignored explicit argument 'yes'",
+    ),
+    # -- the lessons: an output that takes nothing (exit 1: outside the lesson)
+    Bad(
+        "stdout-is-full",
+        (W8S2, "morceaux"),
+        1,
+        "error: cannot write the output: No space left on device",
+        stdout="full",
+    ),
+    Bad(
+        "list-to-a-full-stdout",
+        ("lessons_asyncio.w8s5", "--list"),
+        1,
+        "error: cannot write the output: No space left on device",
+        stdout="full",
+    ),
+    # -- common.sidebyside ---------------------------------------------------
+    Bad(
+        "sbs-module-for-a-lesson",
+        (SIDEBYSIDE, "lessons_anyio.w8s2"),
+        2,
+        "unknown lesson 'lessons_anyio.w8s2' (choose from w8s2",
+    ),
+    Bad(
+        "sbs-demo-of-another-lesson",
+        (SIDEBYSIDE, "w8s2", "--demo", "window"),
+        2,
+        "unknown demo 'window' of w8s2",
+    ),
+    Bad("sbs-demo-without-lesson", (SIDEBYSIDE, "--demo", "gather"), 2, "which lesson?"),
+    Bad(
+        "sbs-html-of-an-unknown-demo",
+        (SIDEBYSIDE, "w8s2", "--demo", "nope", "--html", "page.html"),
+        2,
+        "unknown demo 'nope' of w8s2",
+    ),
+    Bad(
+        "sbs-html-under-a-file",
+        (SIDEBYSIDE, "w8s2", "--html", "notes.txt/w8s2.html"),
+        2,
+        "cannot write notes.txt/w8s2.html: Not a directory",
+        files={"notes.txt": "my notes"},
+    ),
+    Bad(
+        "sbs-html-is-a-folder",
+        (SIDEBYSIDE, "w8s2", "--html", "site"),
+        2,
+        "cannot write site: it is a folder",
+        files={"site": None, "site/keep.txt": "kept"},
+    ),
+    # root can write anywhere but there: sysfs makes no files
+    Bad(
+        "sbs-html-unwritable",
+        (SIDEBYSIDE, "w8s2", "--html", "/sys/w8s2.html"),
+        2,
+        "cannot write /sys/w8s2.html",
+    ),
+    Bad(
+        "sbs-all-with-a-lesson",
+        (SIDEBYSIDE, "--all", "w8s2", "--out", "site"),
+        2,
+        "--all takes no lesson, --demo or --html",
+    ),
+    Bad(
+        "sbs-all-with-html",
+        (SIDEBYSIDE, "--all", "--html", "page.html", "--out", "site"),
+        2,
+        "--all takes no lesson, --demo or --html",
+    ),
+    Bad("sbs-all-out-empty", (SIDEBYSIDE, "--all", "--out="), 2, "--all needs --out DIR"),
+    Bad(
+        "sbs-all-out-under-a-file",
+        (SIDEBYSIDE, "--all", "--out", "notes.txt/site"),
+        2,
+        "cannot create notes.txt/site: Not a directory",
+        files={"notes.txt": "my notes"},
+    ),
+    # one page cannot be written: the pages written before it are put back
+    Bad(
+        "sbs-all-one-page-unwritable",
+        (SIDEBYSIDE, "--all", "--out", "site"),
+        2,
+        "cannot write site/w8s6.html: it is a folder",
+        files={"site": None, "site/w8s2.html": "my old page", "site/w8s6.html": None},
+    ),
+    Bad(
+        "sbs-stdout-is-full",
+        (SIDEBYSIDE, "w8s2", "--demo", "gather"),
+        2,
+        "cannot write the output: No space left on device",
+        stdout="full",
+    ),
+]
+
+
+def test_the_table_is_large_and_has_no_duplicate():
+    assert len(ROWS) >= 25
+    assert len({row.id for row in ROWS}) == len(ROWS)
+    assert len({(*row.argv, row.stdout) for row in ROWS}) == len(ROWS)
+
+
+def snapshot(folder):
+    """{relative path: (kind, sha256 of the content)} of everything in ``folder``."""
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames:
+            found[os.path.relpath(os.path.join(dirpath, name), folder)] = ("dir", None)
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            with open(path, "rb") as f:
+                digest = hashlib.sha256(f.read()).hexdigest()
+            found[os.path.relpath(path, folder)] = ("file", digest)
+    return found
+
+
+def run_row(row, folder):
+    for path, text in row.files.items():
+        target = folder / path
+        if text is None:
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+    before = snapshot(folder)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LESSONS_VIRTUAL_TIME": "1"}
+    with open(os.devnull if row.stdout == "pipe" else "/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", *row.argv],
+            stdout=subprocess.PIPE if row.stdout == "pipe" else full,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            cwd=folder,
+            env=env,
+            timeout=120,
+        )
+    return result, before, snapshot(folder)
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """Every row, run at once: {row id: (result, folder before, folder after)}."""
+    folders = [tmp_path_factory.mktemp(row.id) for row in ROWS]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(run_row, ROWS, folders))
+    return {row.id: outcome for row, outcome in zip(ROWS, outcomes, strict=True)}
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_bad_input(row, results):
+    result, before, after = results[row.id]
+    command = "python -m " + " ".join(row.argv)
+    assert result.returncode == row.code, (command, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, (command, result.stderr)
+    assert row.says in lines[0], (command, lines[0])
+    if row.never is not None:
+        assert row.never not in lines[0], (command, lines[0])
+    for bad in ("Traceback", "Warning", "never retrieved", "Task was destroyed"):
+        assert bad not in result.stderr, (command, result.stderr)
+        assert bad not in (result.stdout or ""), (command, result.stdout)
+    if row.stdout == "pipe" and not row.output:
+        assert result.stdout == "", (command, result.stdout)
+    # nothing written, nothing half-written, no temporary file left behind
+    assert after == before, command
+
+
+# -- Ctrl-C while common.sidebyside writes its pages ----------------------------
+
+
+def test_sidebyside_ctrl_c_while_writing_leaves_the_folder_as_it_was(tmp_path, capsys, monkeypatch):
+    """Ctrl-C between two pages of ``--all``: one line, exit 130, and the
+    pages written so far are put back as they were."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "w8s2.html").write_text("my old page")
+    before = snapshot(tmp_path)
+    real_write = sidebyside.write_atomic
+    written = []
+
+    def write_then_ctrl_c(path, text):
+        if len(written) == 2:
+            raise KeyboardInterrupt
+        real_write(path, text)
+        written.append(path)
+
+    monkeypatch.setattr(sidebyside, "write_atomic", write_then_ctrl_c)
+    monkeypatch.setattr(sidebyside, "html_page", lambda name, demo=None: f"<p>{name}</p>")
+    assert sidebyside.main(["--all", "--out", str(site)]) == 130
+    assert [p.name for p in written] == ["w8s2.html", "w8s5.html"]
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "interrupted (Ctrl-C)\n")
+    assert snapshot(tmp_path) == before
+
+
+def test_sidebyside_all_into_a_new_folder_that_fails_removes_it(tmp_path, capsys, monkeypatch):
+    """The folders ``--all --out`` made are removed when it fails."""
+    monkeypatch.setattr(sidebyside, "html_page", lambda name, demo=None: f"<p>{name}</p>")
+
+    def fail(path, text):
+        raise sidebyside.UsageError(f"cannot write {path}: No space left on device")
+
+    monkeypatch.setattr(sidebyside, "write_atomic", fail)
+    assert sidebyside.main(["--all", "--out", str(tmp_path / "new" / "site")]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
