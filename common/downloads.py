@@ -116,7 +116,8 @@ def with_embedded_server(lesson: Lesson) -> None:
         type=document_count,
         default=DEFAULT_COUNT,
         metavar="N",
-        help=f"number of embedded documents (default {DEFAULT_COUNT}, the video's; at most {MAX_COUNT})",
+        help=f"number of embedded documents (default {DEFAULT_COUNT}, the video's;"
+        f" at most {MAX_COUNT})",
     )
     lesson.add_argument(
         "--limit",
@@ -221,16 +222,16 @@ def _faithful_setup(demo: Demo, options: dict[str, Any]) -> Iterator[dict[str, A
     plan = _Plan.from_options(options)
     # The runner has set the demo's loop as the current one.
     loop = asyncio.get_event_loop()
-    virtual = isinstance(loop, VirtualEventLoop)
+    virtual = loop if isinstance(loop, VirtualEventLoop) else None
     with ExitStack() as stack:
         if plan.server is not None:
-            if not virtual:
+            if virtual is None:
                 stack.enter_context(plan.server.running_in_thread())
             elif demo.name in BLOCKING_DEMOS:
-                stack.enter_context(plan.server.running_in_thread(follow=loop))
+                stack.enter_context(plan.server.running_in_thread(follow=virtual))
             else:
                 stack.enter_context(plan.server.running_in_loop(loop))
-        if virtual:
+        if virtual is not None:
             stack.enter_context(_wall_clock_follows(loop))
         yield stack.enter_context(_arguments(plan))
 
@@ -331,7 +332,9 @@ def describe(url: str, exc: BaseException, timeout: float | None = None) -> str:
     status = _http_status(exc)
     if status is not None:
         return status
-    if isinstance(exc, (TimeoutError, *_library_types("requests.Timeout", "httpx.TimeoutException"))):
+    if isinstance(
+        exc, (TimeoutError, *_library_types("requests.Timeout", "httpx.TimeoutException"))
+    ):
         return f"timed out after {timeout:g} s" if timeout is not None else "timed out"
     bad_url = _library_types(
         "requests.exceptions.InvalidSchema",

@@ -100,7 +100,9 @@ def _pattern() -> bytes:
         if kind == 0:
             line = f"{obj} 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >> endobj"
         elif kind == 1:
-            line = f"BT /F{rng.randrange(1, 9)} {rng.randrange(6, 13)} Tf {rng.randrange(36, 576)} {rng.randrange(36, 756)} Td (Form 1040 line {obj}) Tj ET"
+            font, points = rng.randrange(1, 9), rng.randrange(6, 13)
+            x, y = rng.randrange(36, 576), rng.randrange(36, 756)
+            line = f"BT /F{font} {points} Tf {x} {y} Td (Form 1040 line {obj}) Tj ET"
         else:
             line = "".join(rng.choice("0123456789abcdef") for _ in range(rng.randrange(100, 250)))
         lines.append(line + "\n")
@@ -137,7 +139,9 @@ def split_lines(content: bytes, chunks: int) -> list[bytes]:
         if k == chunks:
             end = len(content)
         else:
-            end = content.find(b"\n", max(start, len(content) * k // chunks - 1)) + 1 or len(content)
+            end = content.find(b"\n", max(start, len(content) * k // chunks - 1)) + 1 or len(
+                content
+            )
         pieces.append(content[start:end])
         start = end
     return pieces
@@ -165,7 +169,7 @@ class FollowingLoop(VirtualEventLoop):
 
     def _jump_to_next_timer(self) -> None:
         scheduled = self._scheduled  # type: ignore[attr-defined]
-        if scheduled:
+        if scheduled and math.isfinite(scheduled[0].when()):
             self._leader.advance(max(0.0, scheduled[0].when() - self._leader.time()))
 
 
@@ -261,7 +265,7 @@ class DocumentServer:
                 await tg.start(self._serve, sock)
                 try:
                     yield self
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 (re-raised below)
                     # An error of the code inside (a demo's DemoFailed): raised
                     # as is once the server is down, not wrapped in the task
                     # group's ExceptionGroup.  Cancellation is left to the group.
@@ -316,7 +320,10 @@ class DocumentServer:
             sock.close()
 
     async def _serve(
-        self, sock: socket.socket, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
+        self,
+        sock: socket.socket,
+        *,
+        task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
     ) -> None:
         listener = await anyio.abc.SocketListener.from_socket(sock)
         async with listener, anyio.create_task_group() as tg:
@@ -339,7 +346,12 @@ class DocumentServer:
         async with stream:
             try:
                 await self._answer(stream)
-            except (anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
+            except (
+                anyio.EndOfStream,
+                anyio.BrokenResourceError,
+                anyio.ClosedResourceError,
+                OSError,
+            ):
                 pass  # the client went away: nothing to answer
 
     async def _read_head(self, stream: anyio.abc.SocketStream) -> bytes | None:
@@ -372,7 +384,9 @@ class DocumentServer:
             elif path in self.statuses:
                 await self._send_status(stream, self.statuses[path])
             elif path in self.stalled:
-                await anyio.sleep_forever()
+                # an event nobody sets, rather than sleep_forever(): no timer
+                # at an infinite time, which a virtual clock would jump to
+                await anyio.Event().wait()
             elif path not in self._documents:
                 await self._send_status(stream, HTTPStatus.NOT_FOUND)
             else:

@@ -54,7 +54,7 @@ async def fetch(url, semaphore, timeout):
                     response.raise_for_status()
                     raw = await response.read()
                     print(f"{url} returned {len(raw)} bytes")
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 download_failed(url, exc)
 
 
@@ -73,7 +73,7 @@ async def fetch2(url, i, semaphore, timeout):
                     # avec ici une itération asynchrone (here, an asynchronous iteration)
                     async for line in response.content:
                         print(f"{i}", end="")
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 download_failed(url, exc)
     return url
 
