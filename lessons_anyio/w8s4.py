@@ -120,6 +120,7 @@ async def sequential(urls, timeout):
 
     # Not in the video: the duration rounded to the millisecond
     print(f"duration = {anyio.current_time() - beg:.3f}s")
+    # Not in the video: if a download failed, so does the demo (exit code 1)
     check_downloads()
 
 
@@ -129,12 +130,14 @@ async def concurrent(urls, limit, timeout):
     beg = anyio.current_time()
     await fetch_urls(urls, limit, timeout)
     print(f"duration = {anyio.current_time() - beg:.3f}s")
+    # Not in the video: if a download failed, so does the demo (exit code 1)
     check_downloads()
 
 
 @lesson.demo
 async def lines(urls, limit, timeout):
     """async for over the lines of each response: the indices interleave"""
+    # Not in the video: at most --limit downloads at a time
     limiter = anyio.CapacityLimiter(limit or len(urls))
     beg = anyio.current_time()
 
@@ -145,6 +148,7 @@ async def lines(urls, limit, timeout):
     # Not in the video: end the line of indices, and time this one too
     print()
     print(f"duration = {anyio.current_time() - beg:.3f}s")
+    # Not in the video: if a download failed, so does the demo (exit code 1)
     check_downloads()
 
 

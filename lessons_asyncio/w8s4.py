@@ -95,6 +95,7 @@ def sequential(urls, timeout):
 
     # Not in the video: the duration rounded to the millisecond
     print(f"duration = {time.time() - beg:.3f}s")
+    # Not in the video: if a download failed, so does the demo (exit code 1)
     check_downloads()
 
 
@@ -106,12 +107,14 @@ def concurrent(urls, limit, timeout):
     beg = time.time()
     loop.run_until_complete(fetch_urls(urls, limit, timeout))
     print(f"duration = {time.time() - beg:.3f}s")
+    # Not in the video: if a download failed, so does the demo (exit code 1)
     check_downloads()
 
 
 @lesson.demo
 def lines(urls, limit, timeout):
     """async for over the lines of each response: the indices interleave"""
+    # Not in the video: at most --limit downloads at a time
     semaphore = asyncio.Semaphore(limit or len(urls))
     beg = time.time()
 
@@ -121,6 +124,7 @@ def lines(urls, limit, timeout):
     # Not in the video: end the line of indices, and time this one too
     print()
     print(f"duration = {time.time() - beg:.3f}s")
+    # Not in the video: if a download failed, so does the demo (exit code 1)
     check_downloads()
 
 
