@@ -43,7 +43,12 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import (
+    AbstractAsyncContextManager,
+    AbstractContextManager,
+    contextmanager,
+    nullcontext,
+)
 from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
@@ -114,6 +119,7 @@ class Lesson:
         self.flavour = "anyio" if package.endswith("anyio") else "asyncio"
         self.demos: dict[str, Demo] = {}
         self._arguments: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+        self._setup: Callable[[Demo, dict[str, Any]], Any] | None = None
 
     @overload
     def demo(self, func: F) -> F: ...
@@ -148,6 +154,20 @@ class Lesson:
         An option whose ``dest`` is ``debug`` (a lesson's ``--debug`` flag) also
         runs asyncio in debug mode (see :func:`run_demo`)."""
         self._arguments.append((args, kwargs))
+
+    def setup(self, func: F) -> F:
+        """Register what is set up around each demo (w8s4: its HTTP server).
+
+        Before each demo, ``func(demo, options)`` is called with all the
+        options (the command line's, or ``run_demo(options=...)``).  It returns
+        a context manager, an async one for the port's ``async`` demos, that
+        the runner enters around the demo, inside its recording and its cancel
+        scope; the dict it yields adds arguments for the demo, passed by
+        parameter name as options are.  Not for port demos that are plain
+        functions.
+        """
+        self._setup = func
+        return func
 
     def names(self) -> list[str]:
         return list(self.demos)
@@ -254,12 +274,30 @@ def run_demo(
     token = _settings.set(_RunSettings(backend, virtual, debug))
     try:
         if demo.lesson.flavour == "asyncio":
-            return _run_faithful(demo, kwargs, virtual, duration, echo, _interrupt, debug)
+            return _run_faithful(demo, options or {}, virtual, duration, echo, _interrupt, debug)
         if demo.is_async:
-            return _run_port(demo, kwargs, backend, virtual, duration, echo, _interrupt, debug)
+            return _run_port(
+                demo, options or {}, backend, virtual, duration, echo, _interrupt, debug
+            )
         return _run_plain(demo, kwargs, echo)
     finally:
         _settings.reset(token)
+
+
+def _setup(demo: Demo, options: dict[str, Any]) -> AbstractContextManager[dict[str, Any]]:
+    """The lesson's setup around a faithful demo (see :meth:`Lesson.setup`)."""
+    if demo.lesson._setup is None:
+        return nullcontext({})
+    return demo.lesson._setup(demo, options)  # type: ignore[no-any-return]
+
+
+def _async_setup(
+    demo: Demo, options: dict[str, Any]
+) -> AbstractAsyncContextManager[dict[str, Any]]:
+    """The lesson's setup around a port demo (see :meth:`Lesson.setup`)."""
+    if demo.lesson._setup is None:
+        return nullcontext({})
+    return demo.lesson._setup(demo, options)  # type: ignore[no-any-return]
 
 
 def _run_plain(demo: Demo, kwargs: dict[str, Any], echo: bool) -> Record:
@@ -277,7 +315,7 @@ def _run_plain(demo: Demo, kwargs: dict[str, Any], echo: bool) -> Record:
 
 def _run_faithful(
     demo: Demo,
-    kwargs: dict[str, Any],
+    options: dict[str, Any],
     virtual: bool,
     duration: float | None,
     echo: bool,
@@ -296,7 +334,8 @@ def _run_faithful(
         try:
             with blocking_sleep_moves_clock(advance), _interruptible(loop, interrupt):
                 try:
-                    demo.func(**kwargs)
+                    with _setup(demo, options) as extra:
+                        demo.func(**_kwargs_for(demo.func, {**options, **extra}))
                 except KeyboardInterrupt:
                     if interrupt is None or not interrupt.requested:
                         raise
@@ -398,7 +437,7 @@ def _quiet_about_cancelled(loop: asyncio.AbstractEventLoop, context: dict[str, A
 
 def _run_port(
     demo: Demo,
-    kwargs: dict[str, Any],
+    options: dict[str, Any],
     backend: str,
     virtual: bool,
     duration: float | None,
@@ -410,7 +449,7 @@ def _run_port(
 
     async def main() -> Record:
         return await run_async_demo(
-            demo, duration=duration, echo=echo, options=kwargs, _interrupt=interrupt
+            demo, duration=duration, echo=echo, options=options, _interrupt=interrupt
         )
 
     return anyio.run(
@@ -454,7 +493,7 @@ async def run_async_demo(
     from common.clock import best_clock
 
     clock = best_clock()
-    kwargs = _kwargs_for(demo.func, options)
+    options = options or {}
     bound = _bound(demo, duration)
     with (
         use_timer(Timer(clock)),
@@ -471,7 +510,8 @@ async def run_async_demo(
                 scope.cancel()
         interrupt_token = _current_interrupt.set(_interrupt)
         try:
-            await demo.func(**kwargs)
+            async with _async_setup(demo, options) as extra:
+                await demo.func(**_kwargs_for(demo.func, {**options, **extra}))
         finally:
             _current_interrupt.reset(interrupt_token)
             if _interrupt is not None:
