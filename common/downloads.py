@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from common.runner import Demo, DemoFailed, Lesson, positive_seconds
+from common.runner import Demo, DemoFailed, Lesson, interrupted, positive_seconds
 from common.server import DocumentServer
 from common.virtual import VirtualEventLoop
 
@@ -250,7 +250,12 @@ async def _port_setup(demo: Demo, options: dict[str, Any]) -> AsyncIterator[dict
 
 
 def download_failed(url: str, exc: BaseException) -> None:
-    """Say in one line (on stderr) that ``url`` failed, and why; count it."""
+    """Say in one line (on stderr) that ``url`` failed, and why; count it.
+
+    Not after Ctrl-C: stopping the demo stops the embedded server too, and a
+    download cut short by that did not fail (the runner says the one line)."""
+    if interrupted():
+        return
     tally = _tally.get()
     reason = describe(url, exc, tally.timeout if tally is not None else None)
     print(f"{url} failed: {reason}", file=sys.stderr)
@@ -259,10 +264,11 @@ def download_failed(url: str, exc: BaseException) -> None:
 
 
 def check_downloads() -> None:
-    """At the end of a demo: :class:`DemoFailed` (exit code 1) if any download failed."""
+    """At the end of a demo: :class:`DemoFailed` (exit code 1) if any download
+    failed; each has had its line already, so the runner adds none."""
     tally = _tally.get()
     if tally is not None and tally.failed:
-        raise DemoFailed(f"{len(tally.failed)} of {tally.total} downloads failed")
+        raise DemoFailed(f"{len(tally.failed)} of {tally.total} downloads failed", said=True)
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:

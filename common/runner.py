@@ -78,7 +78,14 @@ class DemoFailed(Exception):
     """Raised by a demo that failed for a reason outside the lesson (network…).
 
     The runner prints its message on one line and ends with exit code 1.
+    ``said=True``: the demo has already said what went wrong, one line per
+    problem as it happened (w8s4's failed downloads); the runner adds no line
+    of its own, only the exit code.
     """
+
+    def __init__(self, message: str, *, said: bool = False) -> None:
+        super().__init__(message)
+        self.said = said
 
 
 @dataclass(frozen=True)
@@ -330,6 +337,8 @@ def _run_faithful(
     bound = _bound(demo, duration)
     stopper = loop.call_later(bound, loop.stop) if bound is not None else None
     advance = loop.advance if isinstance(loop, VirtualEventLoop) else None
+    # the demo's tasks copy the context: interrupted() is theirs too, teardown included
+    interrupt_token = _current_interrupt.set(interrupt)
     with use_timer(timer), recording(loop.time, echo=echo) as record:
         try:
             with blocking_sleep_moves_clock(advance), _interruptible(loop, interrupt):
@@ -349,6 +358,7 @@ def _run_faithful(
             # ("Task exception was never retrieved") when collected: now,
             # while the recording still runs, rather than at some later point.
             gc.collect()
+            _current_interrupt.reset(interrupt_token)
     if interrupt is not None and interrupt.requested:
         record.stopped = "interrupt"
     return record
@@ -545,14 +555,16 @@ def current_backend() -> str:
 
 
 def interrupted() -> bool:
-    """``True`` once Ctrl-C has asked the running port demo to stop.
+    """``True`` once Ctrl-C has asked the running demo to stop.
 
     The runner stops a port demo by cancelling its scope, for Ctrl-C as for
     the bound of a demo that runs forever, so the demo's cleanup cannot tell
     the two apart by itself.  Where the seed catches ``KeyboardInterrupt``
     (its ``bye``), the port asks this, and prints what the seed prints on the
-    same occasion.  ``False`` outside a demo and for faithful demos (they get
-    the ``KeyboardInterrupt`` itself).
+    same occasion.  Faithful demos get the ``KeyboardInterrupt`` itself; this
+    tells shared code that runs in their tasks while they are torn down (w8s4's
+    downloads, cut short by Ctrl-C, do not report a failure).  ``False``
+    outside a demo.
     """
     interrupt = _current_interrupt.get()
     return interrupt is not None and interrupt.requested
@@ -732,7 +744,8 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
         except BrokenPipeError:
             raise  # the reader left: not the demo's failure (see main)
         except DemoFailed as exc:
-            print(f"error: {demo.name}: {exc}", file=sys.stderr)
+            if not exc.said:
+                print(f"error: {demo.name}: {exc}", file=sys.stderr)
             status = EXIT_FAILED
             continue
         except Exception as exc:  # a bug, not a lesson: say it in one line

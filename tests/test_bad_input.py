@@ -9,11 +9,16 @@ SPEC §4), print no traceback nor warning, and leave the folder it ran in as
 it was (no page half-written, no temporary file left).
 
 Every row runs in a folder of its own (its working directory, prepared with
-the files the row needs), all rows at once in a thread pool: they are
-subprocesses, mostly waiting for their interpreter to start.
+the files the row needs), through the command line's ``main()`` in this
+process (fast), or as ``python -m`` in a process of its own where that is
+the point: a module Python cannot find, an output that takes nothing, and
+one failed download per flavour and backend (what an interpreter says as it
+exits: an unclosed session, a task destroyed); those run all at once.
 """
 
 import hashlib
+import importlib
+import logging
 import os
 import socket
 import subprocess
@@ -27,9 +32,6 @@ import common.sidebyside as sidebyside
 from tests.harness import ROOT
 
 SIDEBYSIDE = "common.sidebyside"
-W8S4 = (ROOT / "lessons_asyncio" / "w8s4.py").exists() and (
-    ROOT / "lessons_anyio" / "w8s4.py"
-).exists()
 
 
 def closed_port():
@@ -37,6 +39,11 @@ def closed_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+CLOSED = closed_port()
+#: a server slower than the client's patience
+SLOW = ("--latency", "2", "--timeout", "0.5")
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,10 @@ class Bad:
     output: bool = False
     #: what the line must not say (a wrong hint)
     never: str | None = None
+
+    #: run as ``python -m`` in a process of its own (else through the
+    #: command line's ``main()`` in this process, which is much faster)
+    process: bool = False
 
 
 W8S2 = "lessons_anyio.w8s2"
@@ -96,8 +107,16 @@ ROWS = [
         "unknown demo 'nosuch'",
     ),
     # Python itself answers for a module that does not exist (exit 1)
-    Bad("unknown-lesson", ("lessons_anyio.w8s3",), 1, "No module named lessons_anyio.w8s3"),
-    Bad("package-not-a-lesson", ("lessons_asyncio",), 1, "cannot be directly executed"),
+    Bad(
+        "unknown-lesson",
+        ("lessons_anyio.w8s3",),
+        1,
+        "No module named lessons_anyio.w8s3",
+        process=True,
+    ),
+    Bad(
+        "package-not-a-lesson", ("lessons_asyncio",), 1, "cannot be directly executed", process=True
+    ),
     # -- the lessons: --duration ---------------------------------------------
     Bad("duration-zero", (W8S2, "--duration", "0"), 2, "must be a finite number of seconds > 0"),
     Bad("duration-negative", (W8S2, "--duration", "-1"), 2, "must be a finite number"),
@@ -211,6 +230,7 @@ ROWS = [
         1,
         "error: cannot write the output: No space left on device",
         stdout="full",
+        process=True,
     ),
     Bad(
         "list-to-a-full-stdout",
@@ -218,6 +238,128 @@ ROWS = [
         1,
         "error: cannot write the output: No space left on device",
         stdout="full",
+        process=True,
+    ),
+    # -- w8s4: its options (usage errors, exit 2) -----------------------------
+    Bad(
+        "w8s4-count-not-whole",
+        ("lessons_anyio.w8s4", "--count", "1e3"),
+        2,
+        "argument --count: not a whole number of documents: '1e3'",
+    ),
+    Bad(
+        "w8s4-limit-negative",
+        ("lessons_asyncio.w8s4", "concurrent", "--limit", "-3"),
+        2,
+        "argument --limit: the number of downloads must be at least 1, not '-3'",
+    ),
+    Bad(
+        "w8s4-timeout-inf",
+        ("lessons_anyio.w8s4", "--timeout", "inf"),
+        2,
+        "argument --timeout: must be a finite number of seconds > 0, not 'inf'",
+    ),
+    Bad(
+        "w8s4-latency-nan",
+        ("lessons_asyncio.w8s4", "--latency", "nan"),
+        2,
+        "argument --latency: must be a finite number of seconds >= 0, not 'nan'",
+    ),
+    Bad(
+        "w8s4-url-missing",
+        ("lessons_anyio.w8s4", "sequential", "--url"),
+        2,
+        "argument --url: expected one argument",
+    ),
+    # -- w8s4: downloads that fail (exit 1), one line each, the demo's output kept
+    Bad(
+        "w8s4-url-closed-port",
+        ("lessons_asyncio.w8s4", "sequential", "--url", f"http://127.0.0.1:{CLOSED}/"),
+        1,
+        f"http://127.0.0.1:{CLOSED}/ failed: connection refused",
+        output=True,
+        process=True,
+    ),
+    Bad(
+        "w8s4-url-closed-port-trio",
+        (
+            "lessons_anyio.w8s4",
+            "concurrent",
+            "--backend",
+            "trio",
+            "--url",
+            f"http://127.0.0.1:{CLOSED}/",
+        ),
+        1,
+        f"http://127.0.0.1:{CLOSED}/ failed: connection refused",
+        output=True,
+    ),
+    Bad(
+        "w8s4-url-unknown-host",
+        ("lessons_anyio.w8s4", "concurrent", "--url", "http://nonexistent.invalid/"),
+        1,
+        "http://nonexistent.invalid/ failed: unknown host",
+        output=True,
+        process=True,
+    ),
+    Bad(
+        "w8s4-url-ftp",
+        ("lessons_anyio.w8s4", "lines", "--backend", "trio", "--url", "ftp://127.0.0.1/f1040.pdf"),
+        1,
+        "ftp://127.0.0.1/f1040.pdf failed: unsupported scheme 'ftp' (http and https only)",
+        output=True,
+        process=True,
+    ),
+    Bad(
+        "w8s4-url-no-host",
+        ("lessons_asyncio.w8s4", "concurrent", "--url", "http:///nohost"),
+        1,
+        "http:///nohost failed: no host in the URL",
+        output=True,
+    ),
+    Bad(
+        "w8s4-url-no-scheme",
+        ("lessons_asyncio.w8s4", "sequential", "--url", "notaurl"),
+        1,
+        "notaurl failed: not a URL: no scheme (http:// or https://)",
+        output=True,
+    ),
+    Bad(
+        "w8s4-url-bad-ipv6",
+        ("lessons_asyncio.w8s4", "lines", "--url", "http://[::1/"),
+        1,
+        "http://[::1/ failed: invalid URL",
+        output=True,
+    ),
+    Bad(
+        "w8s4-url-404",
+        ("lessons_anyio.w8s4", "sequential", "--url", "/nope.pdf"),
+        1,
+        "/nope.pdf failed: HTTP 404 Not Found",
+        output=True,
+    ),
+    # (on virtual time: the blocking clients of sequential count real seconds)
+    Bad(
+        "w8s4-timeout",
+        ("lessons_asyncio.w8s4", "concurrent", "--url", "/pub/irs-pdf/f1040.pdf", *SLOW),
+        1,
+        "/pub/irs-pdf/f1040.pdf failed: timed out after 0.5 s",
+        output=True,
+    ),
+    Bad(
+        "w8s4-timeout-trio",
+        (
+            "lessons_anyio.w8s4",
+            "lines",
+            "--backend",
+            "trio",
+            "--url",
+            "/pub/irs-pdf/f1040.pdf",
+            *SLOW,
+        ),
+        1,
+        "/pub/irs-pdf/f1040.pdf failed: timed out after 0.5 s",
+        output=True,
     ),
     # -- common.sidebyside ---------------------------------------------------
     Bad(
@@ -294,6 +436,7 @@ ROWS = [
         2,
         "cannot write the output: No space left on device",
         stdout="full",
+        process=True,
     ),
 ]
 
@@ -318,7 +461,8 @@ def snapshot(folder):
     return found
 
 
-def run_row(row, folder):
+def prepare(row, folder):
+    """The row's files in its folder; what the folder holds then."""
     for path, text in row.files.items():
         target = folder / path
         if text is None:
@@ -326,7 +470,11 @@ def run_row(row, folder):
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text)
-    before = snapshot(folder)
+    return snapshot(folder)
+
+
+def run_in_a_process(row, folder):
+    before = prepare(row, folder)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LESSONS_VIRTUAL_TIME": "1"}
     with open(os.devnull if row.stdout == "pipe" else "/dev/full", "w") as full:
         result = subprocess.run(
@@ -339,33 +487,57 @@ def run_row(row, folder):
             env=env,
             timeout=120,
         )
-    return result, before, snapshot(folder)
+    return (result.returncode, result.stdout or "", result.stderr), before, snapshot(folder)
+
+
+def run_in_this_process(row, folder, monkeypatch, capsys):
+    """The command line's main(), here: what it prints, its exit code."""
+    before = prepare(row, folder)
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("LESSONS_VIRTUAL_TIME", "1")
+    module, *args = row.argv
+    main = sidebyside.main if module == SIDEBYSIDE else importlib.import_module(module).lesson.main
+    try:
+        code = main(args)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return (code, out, err), before, snapshot(folder)
+
+
+PROCESS_ROWS = [row for row in ROWS if row.process]
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    """Every row, run at once: {row id: (result, folder before, folder after)}."""
-    folders = [tmp_path_factory.mktemp(row.id) for row in ROWS]
+    """The rows that need a process of their own, run at once:
+    {row id: ((exit code, stdout, stderr), folder before, folder after)}."""
+    folders = [tmp_path_factory.mktemp(row.id) for row in PROCESS_ROWS]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        outcomes = list(pool.map(run_row, ROWS, folders))
-    return {row.id: outcome for row, outcome in zip(ROWS, outcomes, strict=True)}
+        outcomes = list(pool.map(run_in_a_process, PROCESS_ROWS, folders))
+    return {row.id: outcome for row, outcome in zip(PROCESS_ROWS, outcomes, strict=True)}
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
-def test_bad_input(row, results):
-    result, before, after = results[row.id]
+def test_bad_input(row, request, tmp_path, monkeypatch, capsys, caplog):
+    if row.process:
+        (code, out, err), before, after = request.getfixturevalue("results")[row.id]
+    else:
+        (code, out, err), before, after = run_in_this_process(row, tmp_path, monkeypatch, capsys)
+        # what asyncio or a library logs (pytest captures logging): nothing
+        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     command = "python -m " + " ".join(row.argv)
-    assert result.returncode == row.code, (command, result.stderr)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, (command, result.stderr)
+    assert code == row.code, (command, err)
+    lines = err.splitlines()
+    assert len(lines) == 1, (command, err)
     assert row.says in lines[0], (command, lines[0])
     if row.never is not None:
         assert row.never not in lines[0], (command, lines[0])
-    for bad in ("Traceback", "Warning", "never retrieved", "Task was destroyed"):
-        assert bad not in result.stderr, (command, result.stderr)
-        assert bad not in (result.stdout or ""), (command, result.stdout)
+    for bad in ("Traceback", "Warning", "never retrieved", "Task was destroyed", "Unclosed"):
+        assert bad not in err, (command, err)
+        assert bad not in out, (command, out)
     if row.stdout == "pipe" and not row.output:
-        assert result.stdout == "", (command, result.stdout)
+        assert out == "", (command, out)
     # nothing written, nothing half-written, no temporary file left behind
     assert after == before, command
 
@@ -392,7 +564,7 @@ def test_sidebyside_ctrl_c_while_writing_leaves_the_folder_as_it_was(tmp_path, c
     monkeypatch.setattr(sidebyside, "write_atomic", write_then_ctrl_c)
     monkeypatch.setattr(sidebyside, "html_page", lambda name, demo=None: f"<p>{name}</p>")
     assert sidebyside.main(["--all", "--out", str(site)]) == 130
-    assert [p.name for p in written] == ["w8s2.html", "w8s5.html"]
+    assert len(written) == 2 and written[0].name == "w8s2.html"
     out, err = capsys.readouterr()
     assert (out, err) == ("", "interrupted (Ctrl-C)\n")
     assert snapshot(tmp_path) == before
@@ -409,3 +581,37 @@ def test_sidebyside_all_into_a_new_folder_that_fails_removes_it(tmp_path, capsys
     assert sidebyside.main(["--all", "--out", str(tmp_path / "new" / "site")]) == 2
     assert "No space left on device" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+# -- a demo that fails for an outside reason --------------------------------------
+
+
+@pytest.mark.parametrize("said", [False, True])
+def test_demo_failed_is_one_line_and_exit_1(said, capsys, monkeypatch):
+    """``DemoFailed``: one line, the runner's, or none if the demo has said it
+    (w8s4 says each failed download as it happens); exit code 1 either way,
+    and the next demo still runs."""
+    from common.runner import DemoFailed, Lesson, main
+
+    lesson = Lesson("lessons_asyncio.fake")
+
+    @lesson.demo
+    def fetch():
+        "a download"
+        if said:
+            print("http://x/ failed: connection refused", file=sys.stderr)
+        raise DemoFailed("1 of 1 downloads failed", said=said)
+
+    @lesson.demo
+    def after():
+        "the next demo"
+        print("still here")
+
+    monkeypatch.setenv("LESSONS_VIRTUAL_TIME", "1")
+    assert main(lesson, []) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1] == "still here"
+    line = (
+        "http://x/ failed: connection refused" if said else "error: fetch: 1 of 1 downloads failed"
+    )
+    assert err == line + "\n"
