@@ -615,3 +615,19 @@ def test_demo_failed_is_one_line_and_exit_1(said, capsys, monkeypatch):
         "http://x/ failed: connection refused" if said else "error: fetch: 1 of 1 downloads failed"
     )
     assert err == line + "\n"
+
+
+def test_ctrl_c_while_a_page_is_written_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """Ctrl-C between writing a page's temporary file and renaming it: the
+    old page stays, the temporary file goes."""
+    target = tmp_path / "page.html"
+    target.write_text("old")
+
+    def ctrl_c(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sidebyside.os, "replace", ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        sidebyside.write_atomic(target, "new")
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+    assert target.read_text() == "old"
