@@ -341,9 +341,16 @@ def _run_faithful(
     interrupt_token = _current_interrupt.set(interrupt)
     with use_timer(timer), recording(loop.time, echo=echo) as record:
         try:
-            with blocking_sleep_moves_clock(advance), _interruptible(loop, interrupt):
+            with blocking_sleep_moves_clock(advance):
                 try:
-                    with _setup(demo, options) as extra:
+                    # Ctrl-C interrupts the demo, not the lesson's setup around
+                    # it (w8s4's server, started and stopped in a thread, would
+                    # be left half-started): during the setup it is only noted,
+                    # and raised as the demo starts.
+                    with (
+                        _setup(demo, options) as extra,
+                        _interruptible(loop, interrupt),
+                    ):
                         demo.func(**_kwargs_for(demo.func, {**options, **extra}))
                 except KeyboardInterrupt:
                     if interrupt is None or not interrupt.requested:
