@@ -1,0 +1,204 @@
+"""Start-up: ``--list`` of each lesson against ``import asyncio, anyio`` (SPEC §7).
+
+Whole processes are timed: with hyperfine when it is installed (``-N``: no
+shell in between, warm-up runs first), else with ``time.perf_counter`` around
+``subprocess.run``, the commands interleaved round by round so that a burst
+of load on the machine hits all of them alike.  Which heavy modules each
+command imports comes from ``python -X importtime``.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.report import Log, Section, Table, median, ms, ratio, verdict
+from benchmarks.suite import lesson_modules
+from benchmarks.worker import ROOT, worker_env
+
+TARGET = 1.3  # SPEC §7: --list of any lesson within 1.3x of the baseline
+BASELINE = "import asyncio, anyio"
+#: Modules a lesson's --list has no use for (SPEC §4: only w8s4 imports HTTP
+#: libraries; trio only on the trio backend; rich only for --timeline).
+HEAVY = ("trio", "anyio", "aiohttp", "httpx", "requests", "rich", "pygments", "pydoc")
+COMPILED = ("common", "lessons_asyncio", "lessons_anyio", "benchmarks")
+
+
+@dataclass
+class Command:
+    label: str
+    argv: list[str]
+
+
+def commands(modules: Sequence[str]) -> list[Command]:
+    python = sys.executable
+    found = [Command(f'`python -c "{BASELINE}"`', [python, "-c", BASELINE])]
+    found += [Command(f"`python -m {m} --list`", [python, "-m", m, "--list"]) for m in modules]
+    return found
+
+
+def byte_compile() -> str:
+    """Compile the project's modules, as site-packages' are (see the note)."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", *COMPILED],
+        cwd=ROOT,
+        check=True,
+        env=worker_env(),
+    )
+    return (
+        "The project was byte-compiled first (`python -m compileall -q "
+        + " ".join(COMPILED)
+        + "`): this machine sets `PYTHONDONTWRITEBYTECODE=1`, so without it the"
+        " project's modules would be compiled from source at every start while asyncio"
+        " and anyio load precompiled from the standard library and site-packages."
+        " An installed package (`pip install .`) is byte-compiled by pip likewise."
+    )
+
+
+def time_hyperfine(cmds: Sequence[Command], runs: int, warmup: int) -> list[float]:
+    """Median seconds of each command, by hyperfine (all in one invocation)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(tmp) / "hyperfine.json"
+        subprocess.run(
+            [
+                "hyperfine",
+                "-N",
+                "--style",
+                "none",
+                "--warmup",
+                str(warmup),
+                "--runs",
+                str(runs),
+                "--export-json",
+                str(export),
+                *(shlex.join(c.argv) for c in cmds),
+            ],
+            cwd=ROOT,
+            env=worker_env(),
+            check=True,
+            capture_output=True,
+        )
+        results = json.loads(export.read_text(encoding="utf-8"))["results"]
+    return [float(r["median"]) for r in results]
+
+
+def time_perf_counter(cmds: Sequence[Command], runs: int, warmup: int) -> list[float]:
+    """Median seconds of each command: rounds of one run of each, interleaved."""
+    env = worker_env()
+    times: list[list[float]] = [[] for _ in cmds]
+    for round_ in range(warmup + runs):
+        for i, command in enumerate(cmds):
+            start = time.perf_counter()
+            subprocess.run(command.argv, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+            if round_ >= warmup:
+                times[i].append(time.perf_counter() - start)
+    return [median(t) for t in times]
+
+
+@dataclass
+class Imports:
+    #: top-level package → cumulative microseconds (outermost import of it)
+    top: dict[str, int]
+    #: every module name imported
+    modules: set[str]
+
+
+def parse_importtime(stderr: str) -> Imports:
+    """Read ``python -X importtime``'s report (on stderr)."""
+    top: dict[str, int] = {}
+    modules: set[str] = set()
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "[us]" in line:
+            continue
+        try:
+            cumulative, name = _split(line)
+            microseconds = int(cumulative)
+        except ValueError:
+            continue
+        depth = (len(name) - len(name.lstrip(" "))) // 2
+        module = name.strip()
+        modules.add(module)
+        if depth == 0:
+            top[module] = top.get(module, 0) + microseconds
+    return Imports(top, modules)
+
+
+def _split(line: str) -> tuple[str, str]:
+    """``'import time: 1 | 2 |   name'`` → ``('2', '  name')`` (indent kept)."""
+    _, cumulative, name = line.split("|", 2)
+    return cumulative.strip(), name[1:]
+
+
+def importtime(argv: Sequence[str]) -> Imports:
+    result = subprocess.run(
+        [argv[0], "-X", "importtime", *argv[1:]],
+        cwd=ROOT,
+        env=worker_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return parse_importtime(result.stderr)
+
+
+def heavy(imports: Imports) -> list[str]:
+    roots = {m.split(".", 1)[0] for m in imports.modules}
+    return [name for name in HEAVY if name in roots]
+
+
+def biggest(imports: Imports, count: int = 3) -> str:
+    ranked = sorted(imports.top.items(), key=lambda kv: -kv[1])[:count]
+    return ", ".join(f"{name} {us / 1000:.0f}" for name, us in ranked)
+
+
+def run(*, quick: bool, timer: str = "auto", log: Log = print) -> Section:
+    runs, warmup = (10, 2) if quick else (40, 5)
+    if timer == "auto":
+        timer = "hyperfine" if shutil.which("hyperfine") else "perf_counter"
+    section = Section("4. Start-up")
+    section.intro.append(
+        "The project is byte-compiled when the harness starts (see *Machine*): the"
+        " comparison is between precompiled modules on both sides."
+    )
+    cmds = commands(lesson_modules())
+    log(f"  timing {len(cmds)} commands with {timer}, {warmup} warm-up + {runs} runs each…")
+    measure = time_hyperfine if timer == "hyperfine" else time_perf_counter
+    medians = measure(cmds, runs, warmup)
+    how = (
+        f"hyperfine -N, {warmup} warm-up runs, {runs} runs, median"
+        if timer == "hyperfine"
+        else f"perf_counter around subprocess.run, {warmup} warm-up rounds, {runs} interleaved"
+        " rounds, median"
+    )
+    section.intro.append(
+        f"Wall time of each command ({how}); *ratio*: against `python -c"
+        f' "{BASELINE}"` in the same run (target ≤ {TARGET:g}, SPEC §7). *Imports*: the'
+        f" modules among {', '.join(HEAVY)} that the command imports, and the three"
+        " biggest top-level imports in ms, from one `python -X importtime` run (which"
+        " inflates times)."
+    )
+    table = Table(["command", "median (ms)", "ratio", f"≤ {TARGET:g}", "imports", "biggest (ms)"])
+    base = medians[0]
+    for command, seconds in zip(cmds, medians, strict=True):
+        imports = importtime(command.argv)
+        is_base = command is cmds[0]
+        table.rows.append(
+            [
+                command.label,
+                ms(seconds),
+                "1 (baseline)" if is_base else ratio(seconds / base),
+                "" if is_base else verdict(seconds / base <= TARGET),
+                ", ".join(heavy(imports)) or "none",
+                biggest(imports),
+            ]
+        )
+    section.tables.append(table)
+    return section
