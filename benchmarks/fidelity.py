@@ -116,6 +116,37 @@ def compare(ideal: Lines, real: Lines) -> Comparison:
     return result
 
 
+def schedule_key(lines: Lines) -> tuple[tuple[str, float], ...]:
+    """A schedule as a sorted list of (line, time): the order of lines that
+    share an instant does not count, the timer prefix neither."""
+    return tuple(sorted((line_key(line), round(when, 6)) for when, line in lines))
+
+
+def distinct(schedules: Sequence[Lines]) -> list[Lines]:
+    """The different schedules among several ideal runs, in order of appearance."""
+    found: dict[tuple[tuple[str, float], ...], Lines] = {}
+    for lines in schedules:
+        found.setdefault(schedule_key(lines), lines)
+    return list(found.values())
+
+
+def compare_best(ideals: Sequence[Lines], real: Lines) -> Comparison:
+    """Compare a real run with the ideal schedule it followed.
+
+    Where the backend may order same-instant tasks either way (trio), a demo
+    can have several valid schedules: in ``famine`` whichever task trio
+    resumes first at 0.5 s blocks the other one for a second.  The real run
+    is held to the schedule closest to it (fewest unmatched lines, then the
+    smallest largest deviation).
+    """
+
+    def badness(comparison: Comparison) -> tuple[int, float]:
+        worst = max((abs(d) for d in comparison.recorded), default=0.0)
+        return len(comparison.missing) + len(comparison.extra), worst
+
+    return min((compare(ideal, real) for ideal in ideals), key=badness)
+
+
 @dataclass
 class Drift:
     """How the ticks of ``producer_consumer`` fall behind, tick after tick."""
@@ -155,6 +186,20 @@ def abs_stats(values: Sequence[float]) -> tuple[float | None, float | None]:
 
 
 # -- running ------------------------------------------------------------------
+
+
+#: Virtual runs per demo to find its valid schedules: with two equally likely
+#: orders, the chance of missing one is 2 ** -(IDEAL_RUNS - 1).
+IDEAL_RUNS = 16
+
+
+def ideal_schedules(
+    flavour: str, lesson: str, demo: str, backend: str, duration: float | None
+) -> list[Lines]:
+    """Every distinct ideal schedule seen in :data:`IDEAL_RUNS` virtual runs."""
+    return distinct(
+        [ideal_lines(flavour, lesson, demo, backend, duration) for _ in range(IDEAL_RUNS)]
+    )
 
 
 def ideal_lines(
@@ -203,12 +248,18 @@ def run(*, quick: bool, log: Log = print) -> Section:
             f" ideal run. Deviations are absolute, in ms; target ≤ {TARGET * 1000:.0f} ms"
             " (SPEC §7). *First timer line*: the largest value printed by the first"
             " timer line over the runs (SPEC §3: `0s + 000ms`-`002ms`).",
+            f"*Schedules*: the distinct ideal schedules found in {IDEAL_RUNS} virtual runs."
+            " Where the backend orders same-instant tasks either way (trio), a demo can"
+            " have more than one: in `famine`, whichever task trio resumes first at 0.5 s"
+            " blocks the other for a second. Each real run is held to the schedule it"
+            " followed (the one it deviates least from).",
         ],
     )
     table = Table(
         [
             "demo",
             "flavour, backend",
+            "schedules",
             "lines",
             "recorded median",
             "recorded max",
@@ -222,14 +273,14 @@ def run(*, quick: bool, log: Log = print) -> Section:
     problems: list[str] = []
     for lesson, demo in FIXED:
         for flavour, backend, label in FLAVOURS:
-            ideal = ideal_lines(flavour, lesson, demo, backend, None)
+            ideals = ideal_schedules(flavour, lesson, demo, backend, None)
             comparisons = []
             for _ in range(repeats):
                 log(f"  {lesson} {demo} ({label}) real run…")
                 lines, stderr = real_lines(flavour, lesson, demo, backend, None)
                 if stderr.strip():
                     problems.append(f"{lesson} {demo} ({label}) wrote on stderr: {stderr!r}")
-                comparisons.append(compare(ideal, lines))
+                comparisons.append(compare_best(ideals, lines))
             recorded = [d for c in comparisons for d in c.recorded]
             timer = [d for c in comparisons for d in c.timer]
             rec_med, rec_max = abs_stats(recorded)
@@ -239,11 +290,12 @@ def run(*, quick: bool, log: Log = print) -> Section:
             for c in comparisons:
                 unmatched.update(c.missing)
                 unmatched.update(c.extra)
-            worst = max(filter(None, (rec_max, tim_max)), default=None)
+            worst = max((v for v in (rec_max, tim_max) if v is not None), default=None)
             table.rows.append(
                 [
                     f"{lesson} {demo}",
                     label,
+                    len(ideals),
                     len(recorded),
                     ms(rec_med),
                     ms(rec_max),
@@ -284,12 +336,12 @@ def drift_table(bound: float, repeats: int, log: Log) -> Table:
         ),
     )
     for flavour, backend, label in FLAVOURS:
-        ideal = ideal_lines(flavour, "w8s8", "producer_consumer", backend, bound)
+        ideals = ideal_schedules(flavour, "w8s8", "producer_consumer", backend, bound)
         drifts = []
         for _ in range(repeats):
             log(f"  w8s8 producer_consumer ({label}) real run, {bound:g} s…")
             lines, _ = real_lines(flavour, "w8s8", "producer_consumer", backend, bound)
-            comparison = compare(ideal, lines)
+            comparison = compare_best(ideals, lines)
             drifts.append((tick_drift(comparison), tick_drift(comparison, timer=False)))
         by_timer = [d.per_tick for d, _ in drifts if d.per_tick is not None]
         by_record = [r.per_tick for _, r in drifts if r.per_tick is not None]

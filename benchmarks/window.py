@@ -24,10 +24,13 @@ job holds its token and the others run, as the lesson's sleep is.
 from __future__ import annotations
 
 import asyncio
+import gc
 import resource
 import sys
 import time
 import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import anyio
@@ -113,16 +116,21 @@ def _maxrss_bytes() -> int:
     return rss if sys.platform == "darwin" else rss * 1024
 
 
-def measure(variant: str, jobs: int, *, trace: bool = False) -> dict[str, Any]:
+def measure(
+    variant: str, jobs: int, *, trace: bool = False, collect: bool = True
+) -> dict[str, Any]:
     """Time (perf_counter) and memory of one run of ``variant`` with ``jobs`` jobs.
 
     Without ``trace``: the time, and how much the peak resident set grew
     during the run.  With ``trace``: tracemalloc's peak of Python allocations
     during the run (it slows the run down, so its time is not reported).
+    ``collect=False`` turns the cyclic garbage collector off for the run.
     """
     # imports and the backend's first-use costs are paid before the clock
     # starts: a tiny run of the same variant
     _run(variant, 8)
+    if not collect:
+        gc.disable()
     if trace:
         tracemalloc.start()
         tracemalloc.reset_peak()
@@ -132,10 +140,37 @@ def measure(variant: str, jobs: int, *, trace: bool = False) -> dict[str, Any]:
         tracemalloc.stop()
         return {"peak_bytes": peak - base}
     rss_before = _maxrss_bytes()
-    start = time.perf_counter()
-    _run(variant, jobs)
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "rss_growth_bytes": _maxrss_bytes() - rss_before}
+    with _gc_watch() as collections:
+        start = time.perf_counter()
+        _run(variant, jobs)
+        seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "rss_growth_bytes": _maxrss_bytes() - rss_before,
+        "gc_seconds": collections["seconds"],
+        "gc_full": collections["full"],
+    }
+
+
+@contextmanager
+def _gc_watch() -> Iterator[dict[str, float]]:
+    """How long the cyclic garbage collector ran, and how many full collections."""
+    seen = {"seconds": 0.0, "full": 0}
+    started = 0.0
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        nonlocal started
+        if phase == "start":
+            started = time.perf_counter()
+        else:
+            seen["seconds"] += time.perf_counter() - started
+            seen["full"] += info["generation"] == 2
+
+    gc.callbacks.append(callback)
+    try:
+        yield seen
+    finally:
+        gc.callbacks.remove(callback)
 
 
 # -- the section ----------------------------------------------------------------
@@ -179,6 +214,7 @@ def run(*, quick: bool, log: Log = print) -> Section:
         ]
     )
     results: dict[tuple[str, int], tuple[float, int]] = {}
+    gc_on: dict[int, tuple[float, float, float]] = {}
     for variant, label in VARIANTS.items():
         for jobs in sizes:
             log(f"  window {variant} x {jobs:,}…")
@@ -193,6 +229,12 @@ def run(*, quick: bool, log: Log = print) -> Section:
             rss = median(t["rss_growth_bytes"] for t in timed)
             peak = int(traced["peak_bytes"])
             results[variant, jobs] = (seconds, peak)
+            if variant == "faithful-asyncio":
+                gc_on[jobs] = (
+                    seconds,
+                    median(t["gc_seconds"] for t in timed),
+                    median(t["gc_full"] for t in timed),
+                )
             table.rows.append(
                 [
                     label,
@@ -222,4 +264,55 @@ def run(*, quick: bool, log: Log = print) -> Section:
         (tf, mf), (tp, mp) = results["faithful-asyncio", jobs], results["port-asyncio", jobs]
         versus.rows.append([f"{jobs:,}", f"{tf / tp:.2f}", f"{mf / mp:,.0f}"])
     section.tables.append(versus)
+    section.tables.append(gc_table(sizes, repeats, gc_on, log))
     return section
+
+
+def gc_table(
+    sizes: tuple[int, ...],
+    repeats: int,
+    gc_on: dict[int, tuple[float, float, float]],
+    log: Log,
+) -> Table:
+    """Why the faithful pattern's time per job grows: the cyclic GC."""
+    from benchmarks.worker import call_worker
+
+    table = Table(
+        [
+            "jobs",
+            "time, GC on (s)",
+            "of which in the GC (s)",
+            "full collections",
+            "time, GC off (s)",
+            "µs per job, GC on / off",
+        ],
+        caption=(
+            "Why the faithful time per job grows with the jobs: the cyclic garbage"
+            " collector, timed during the same runs (`gc.callbacks`), then the runs"
+            f" again with it off (`gc.disable()`; medians of {repeats}). With every job"
+            " a live task from the start, each full collection walks all of them, and"
+            " the run's allocations trigger several: the work grows faster than the"
+            f" jobs. The port never has more than {WINDOW + 1} tasks alive to walk."
+        ),
+    )
+    for jobs in sizes:
+        log(f"  window faithful-asyncio x {jobs:,}, GC off…")
+        off = median(
+            call_worker(
+                {"task": "window", "variant": "faithful-asyncio", "jobs": jobs, "collect": False},
+                timeout=600,
+            )["seconds"]
+            for _ in range(repeats)
+        )
+        on, in_gc, full = gc_on[jobs]
+        table.rows.append(
+            [
+                f"{jobs:,}",
+                f"{on:.3f}",
+                f"{in_gc:.3f}",
+                f"{full:g}",
+                f"{off:.3f}",
+                f"{on / jobs * 1e6:.1f} / {off / jobs * 1e6:.1f}",
+            ]
+        )
+    return table

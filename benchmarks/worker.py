@@ -101,7 +101,12 @@ def _simulate(payload: dict[str, Any]) -> dict[str, Any]:
 def _window(payload: dict[str, Any]) -> dict[str, Any]:
     from benchmarks.window import measure
 
-    return measure(payload["variant"], payload["jobs"], trace=payload.get("trace", False))
+    return measure(
+        payload["variant"],
+        payload["jobs"],
+        trace=payload.get("trace", False),
+        collect=payload.get("collect", True),
+    )
 
 
 TASKS = {"demo": _demo, "simulate": _simulate, "window": _window}

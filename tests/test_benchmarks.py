@@ -6,7 +6,15 @@ import textwrap
 
 import pytest
 
-from benchmarks.fidelity import abs_stats, compare, line_key, parse_timer, tick_drift
+from benchmarks.fidelity import (
+    abs_stats,
+    compare,
+    compare_best,
+    distinct,
+    line_key,
+    parse_timer,
+    tick_drift,
+)
 from benchmarks.lesson_w8s4 import as_section
 from benchmarks.report import Section, Table, machine, markdown_table, ms
 from benchmarks.startup import heavy, parse_importtime
@@ -212,3 +220,18 @@ def test_a_real_trio_demo_does_not_import_trio_testing():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert result.stdout.split() == ["True", "False"]
+
+
+def test_a_run_is_held_to_the_valid_schedule_it_followed():
+    """famine on trio: whichever task resumes first blocks the other one."""
+    run1_first = [(0.5, "run1 milieu"), (1.5, "run1 fin"), (1.5, "run2 milieu"), (2.5, "run2 fin")]
+    run2_first = [(0.5, "run2 milieu"), (1.5, "run2 fin"), (1.5, "run1 milieu"), (2.5, "run1 fin")]
+    # the same schedule, lines of an instant in another order: one schedule
+    shuffled = [run1_first[0], run1_first[2], run1_first[1], run1_first[3]]
+    ideals = distinct([run1_first, shuffled, run2_first])
+    assert ideals == [run1_first, run2_first]
+    real = [(t + 0.002, line) for t, line in run2_first]
+    best = compare_best(ideals, real)
+    assert best.recorded == pytest.approx([0.002] * 4, abs=1e-9)
+    # against the other schedule, the same run would look a second off
+    assert max(compare(run1_first, real).recorded) == pytest.approx(1.002, abs=1e-9)
