@@ -27,10 +27,13 @@ SCRIPT = ROOT / "benchmarks" / "bench_w8s4.py"
 #: A short run: lower latency, fewer documents (if the script has these options).
 QUICK_OPTIONS = ("--latency", "0.25", "--count", "100", "--limit", "10")
 TITLE = "3. w8s4: HTTP against the embedded server"
+TARGETS = "w8s4: concurrent / sequential ≤ 0.3; 1,000 documents ≤ 1.25x the ideal"
 
 
 def skipped(reason: str) -> Section:
-    return Section(TITLE, intro=[f"Skipped: {reason}."])
+    section = Section(TITLE, intro=[f"Skipped: {reason}."])
+    section.targets.append([TARGETS, "skipped: " + reason, "-"])
+    return section
 
 
 def run(*, quick: bool, log: Log = print) -> Section:
@@ -49,15 +52,19 @@ def run(*, quick: bool, log: Log = print) -> Section:
 def as_section(result: object) -> Section:
     """Whatever ``bench_w8s4.run()`` returned, as a section of the results."""
     if isinstance(result, Section):
-        return result
-    section = Section(TITLE)
-    for part in result if isinstance(result, list) else [result]:
-        if isinstance(part, Table):
-            section.tables.append(part)
-        elif isinstance(part, Section):
-            section.raw.append(part.markdown())
-        else:
-            section.raw.append(str(part).strip())
+        section = result
+    else:
+        section = Section(TITLE)
+        for part in result if isinstance(result, list) else [result]:
+            if isinstance(part, Table):
+                section.tables.append(part)
+            elif isinstance(part, Section):
+                section.raw.append(part.markdown())
+                section.targets += part.targets
+            else:
+                section.raw.append(str(part).strip())
+    if not section.targets:
+        section.targets.append([TARGETS, "see section 3", "see section 3"])
     return section
 
 
@@ -80,4 +87,5 @@ def from_script(quick: bool, log: Log) -> Section:
     if result.returncode != 0:
         tail = result.stderr.strip().splitlines()[-5:]
         section.notes.append(f"It exited with {result.returncode}: " + " / ".join(tail))
+    section.targets.append([TARGETS, "see section 3", "see section 3"])
     return section

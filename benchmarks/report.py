@@ -95,6 +95,8 @@ class Section:
     notes: list[str] = field(default_factory=list)
     #: Markdown given as is (a section from another script).
     raw: list[str] = field(default_factory=list)
+    #: For the summary: [target (SPEC §7), what was measured, met?]
+    targets: list[list[object]] = field(default_factory=list)
 
     def markdown(self) -> str:
         parts = [f"## {self.title}", *self.intro]
@@ -102,6 +104,13 @@ class Section:
         parts.extend(self.raw)
         parts.extend(self.notes)
         return "\n\n".join(parts) + "\n"
+
+
+def summary(sections: Sequence[Section], quick: bool) -> Table:
+    """The targets of SPEC §7 at a glance, from each section's own verdicts."""
+    rows = [row for section in sections for row in section.targets]
+    notes = ["Quick run: fewer runs and sizes; the verdicts are indicative only."] if quick else []
+    return Table(["target (SPEC §7)", "measured", "met"], rows, notes=notes)
 
 
 # -- numbers ------------------------------------------------------------------
@@ -181,4 +190,4 @@ def machine() -> Table:
         ["hyperfine", hyperfine_version() or "not installed"],
         ["interpreter", sys.executable],
     ]
-    return Table(["", ""], rows)
+    return Table(["what", "value"], rows)

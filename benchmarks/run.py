@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from benchmarks import fidelity, lesson_w8s4, startup, suite, window
-from benchmarks.report import Section, machine
+from benchmarks.report import Section, machine, summary
 from benchmarks.worker import ROOT
 
 DEFAULT_OUT = ROOT / "benchmarks" / "RESULTS.md"
@@ -95,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(parts[0], flush=True)
     status = 0
     known = sections(args.timer)
+    done: list[Section] = []
     for name in args.names:
         log(f"== {name}")
         try:
@@ -102,13 +103,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception as exc:  # one section's failure must not lose the others
             traceback.print_exc()
             section = Section(name, notes=[f"**Failed**: {type(exc).__name__}: {exc}"])
+            section.targets.append([f"section {name}", "failed (see its section)", "-"])
             status = 1
+        done.append(section)
         parts.append(section.markdown())
         print(section.markdown(), flush=True)
         args.out.write_text("\n".join(parts), encoding="utf-8")
+    glance = "## Targets at a glance\n\n" + summary(done, args.quick).markdown() + "\n"
     footer = f"Harness run time: {time.perf_counter() - started:.0f} s.\n"
-    parts.append(footer)
+    print(glance, flush=True)
     print(footer, flush=True)
+    # the summary goes right after the machine, before the details
+    parts = [parts[0], glance, *parts[1:], footer]
     args.out.write_text("\n".join(parts), encoding="utf-8")
     log(f"written to {args.out}")
     return status

@@ -201,4 +201,12 @@ def run(*, quick: bool, timer: str = "auto", log: Log = print) -> Section:
             ]
         )
     section.tables.append(table)
+    worst = max(medians[1:]) / base
+    section.targets.append(
+        [
+            f"`--list` of any lesson ≤ {TARGET:g}x `import asyncio, anyio`",
+            f"at most {ratio(worst)}x ({ms(max(medians[1:]))} ms against {ms(base)} ms)",
+            verdict(worst <= TARGET),
+        ]
+    )
     return section

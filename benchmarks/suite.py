@@ -119,6 +119,13 @@ def run(*, quick: bool, log: Log = print) -> Section:
         [f"≤ {TARGET:g} s", verdict(None if quick else wall <= TARGET)],
     ]
     section.tables.append(table)
+    section.targets.append(
+        [
+            f"test suite ≤ {TARGET:g} s (median of 3)",
+            f"{secs(wall)} s for {total:.0f} s of lesson time",
+            verdict(None if quick else wall <= TARGET),
+        ]
+    )
     slowest = SLOWEST.findall(middle.stdout)
     if slowest:
         section.tables.append(

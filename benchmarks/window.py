@@ -264,6 +264,15 @@ def run(*, quick: bool, log: Log = print) -> Section:
         (tf, mf), (tp, mp) = results["faithful-asyncio", jobs], results["port-asyncio", jobs]
         versus.rows.append([f"{jobs:,}", f"{tf / tp:.2f}", f"{mf / mp:,.0f}"])
     section.tables.append(versus)
+    (tf, mf), (tp, mp) = results["faithful-asyncio", last], results["port-asyncio", last]
+    section.targets.append(
+        [
+            f"`window` at {last:,} jobs: time and peak memory reported",
+            f"faithful {tf:.2f} s, {megabytes(mf)} MB; port (asyncio) {tp:.2f} s,"
+            f" {megabytes(mp)} MB",
+            "reported",
+        ]
+    )
     section.tables.append(gc_table(sizes, repeats, gc_on, log))
     return section
 
