@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,13 @@ from benchmarks.suite import lesson_modules
 from benchmarks.worker import ROOT, worker_env
 
 TARGET = 1.3  # SPEC §7: --list of any lesson within 1.3x of the baseline
-BASELINE = "import asyncio, anyio"
+BASELINE_MODULES = "asyncio, anyio"
+BASELINE = f"import {BASELINE_MODULES}"
+#: Standard modules that a lesson's --list imports and the baseline does not
+#: (shutil: argparse imports it when it formats, zlib, bz2 and lzma with it).
+RUNNER_STDLIB = "argparse, dataclasses, shutil"
+#: hyperfine runs per round (see time_hyperfine)
+ROUND = 5
 #: Modules a lesson's --list has no use for (SPEC §4: only w8s4 imports HTTP
 #: libraries; trio only on the trio backend; rich only for --timeline).
 HEAVY = ("trio", "anyio", "aiohttp", "httpx", "requests", "rich", "pygments", "pydoc")
@@ -64,30 +70,44 @@ def byte_compile() -> str:
 
 
 def time_hyperfine(cmds: Sequence[Command], runs: int, warmup: int) -> list[float]:
-    """Median seconds of each command, by hyperfine (all in one invocation)."""
+    """Median seconds of each command, by hyperfine.
+
+    hyperfine runs all the runs of one command, then all of the next: on a
+    machine whose load drifts, the two sides of a ratio would not see the same
+    load.  So it is called in rounds of a few runs, the commands' order
+    reversed every other round, and the median is taken over all the runs.
+    """
+    rounds = max(2, runs // ROUND)
+    times: list[list[float]] = [[] for _ in cmds]
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(tmp) / "hyperfine.json"
-        subprocess.run(
-            [
-                "hyperfine",
-                "-N",
-                "--style",
-                "none",
-                "--warmup",
-                str(warmup),
-                "--runs",
-                str(runs),
-                "--export-json",
-                str(export),
-                *(shlex.join(c.argv) for c in cmds),
-            ],
-            cwd=ROOT,
-            env=worker_env(),
-            check=True,
-            capture_output=True,
-        )
-        results = json.loads(export.read_text(encoding="utf-8"))["results"]
-    return [float(r["median"]) for r in results]
+        for round_ in range(rounds):
+            order = list(range(len(cmds)))
+            if round_ % 2:
+                order.reverse()
+            subprocess.run(
+                [
+                    "hyperfine",
+                    "-N",
+                    "--style",
+                    "none",
+                    "--warmup",
+                    str(warmup if round_ == 0 else 1),
+                    "--runs",
+                    str(-(-runs // rounds)),
+                    "--export-json",
+                    str(export),
+                    *(shlex.join(cmds[i].argv) for i in order),
+                ],
+                cwd=ROOT,
+                env=worker_env(),
+                check=True,
+                capture_output=True,
+            )
+            results = json.loads(export.read_text(encoding="utf-8"))["results"]
+            for i, result in zip(order, results, strict=True):
+                times[i].extend(float(t) for t in result["times"])
+    return [median(t) for t in times]
 
 
 def time_perf_counter(cmds: Sequence[Command], runs: int, warmup: int) -> list[float]:
@@ -163,50 +183,113 @@ def run(*, quick: bool, timer: str = "auto", log: Log = print) -> Section:
     runs, warmup = (10, 2) if quick else (40, 5)
     if timer == "auto":
         timer = "hyperfine" if shutil.which("hyperfine") else "perf_counter"
+    measure = time_hyperfine if timer == "hyperfine" else time_perf_counter
+    how = (
+        f"hyperfine -N, {warmup} warm-up runs, then {runs} runs each in rounds of"
+        f" {ROUND}, the commands alternating from round to round; median"
+        if timer == "hyperfine"
+        else f"perf_counter around subprocess.run, {warmup} warm-up rounds, {runs}"
+        " rounds with the two commands alternating, median"
+    )
     section = Section("4. Start-up")
     section.intro.append(
-        "The project is byte-compiled when the harness starts (see *Machine*): the"
-        " comparison is between precompiled modules on both sides."
-    )
-    cmds = commands(lesson_modules())
-    log(f"  timing {len(cmds)} commands with {timer}, {warmup} warm-up + {runs} runs each…")
-    measure = time_hyperfine if timer == "hyperfine" else time_perf_counter
-    medians = measure(cmds, runs, warmup)
-    how = (
-        f"hyperfine -N, {warmup} warm-up runs, {runs} runs, median"
-        if timer == "hyperfine"
-        else f"perf_counter around subprocess.run, {warmup} warm-up rounds, {runs} interleaved"
-        " rounds, median"
-    )
-    section.intro.append(
-        f"Wall time of each command ({how}); *ratio*: against `python -c"
-        f' "{BASELINE}"` in the same run (target ≤ {TARGET:g}, SPEC §7). *Imports*: the'
-        f" modules among {', '.join(HEAVY)} that the command imports, and the three"
+        f"Wall time of each command ({how}). Each lesson is timed together with the"
+        f' baseline `python -c "{BASELINE}"`, one pair after the other, so that both'
+        " sides of each ratio see the same load on the machine; *baseline* is the"
+        f" baseline's median in that pair (target: ratio ≤ {TARGET:g}, SPEC §7). The"
+        " project is byte-compiled when the harness starts (see *Machine*). *Imports*:"
+        f" the modules among {', '.join(HEAVY)} that the command imports, and its three"
         " biggest top-level imports in ms, from one `python -X importtime` run (which"
         " inflates times)."
     )
-    table = Table(["command", "median (ms)", "ratio", f"≤ {TARGET:g}", "imports", "biggest (ms)"])
-    base = medians[0]
-    for command, seconds in zip(cmds, medians, strict=True):
+    cmds = commands(lesson_modules())
+    base_cmd, lessons = cmds[0], cmds[1:]
+    table = Table(
+        [
+            "command",
+            "median (ms)",
+            "baseline (ms)",
+            "ratio",
+            f"≤ {TARGET:g}",
+            "imports",
+            "biggest (ms)",
+        ]
+    )
+    imports = importtime(base_cmd.argv)
+    table.rows.append(
+        [base_cmd.label, "", "", "", "", ", ".join(heavy(imports)) or "none", biggest(imports)]
+    )
+    ratios = []
+    for command in lessons:
+        log(f"  {command.label} against the baseline ({timer})…")
+        base, seconds = measure([base_cmd, command], runs, warmup)
+        ratios.append((seconds / base, seconds, base))
         imports = importtime(command.argv)
-        is_base = command is cmds[0]
         table.rows.append(
             [
                 command.label,
                 ms(seconds),
-                "1 (baseline)" if is_base else ratio(seconds / base),
-                "" if is_base else verdict(seconds / base <= TARGET),
+                ms(base),
+                ratio(seconds / base),
+                verdict(seconds / base <= TARGET),
                 ", ".join(heavy(imports)) or "none",
                 biggest(imports),
             ]
         )
     section.tables.append(table)
-    worst = max(medians[1:]) / base
+    worst, seconds, base = max(ratios)
     section.targets.append(
         [
             f"`--list` of any lesson ≤ {TARGET:g}x `import asyncio, anyio`",
-            f"at most {ratio(worst)}x ({ms(max(medians[1:]))} ms against {ms(base)} ms)",
+            f"at most {ratio(worst)}x ({ms(seconds)} ms against {ms(base)} ms)",
             verdict(worst <= TARGET),
         ]
     )
+    section.tables.append(breakdown(measure, runs, warmup, log))
     return section
+
+
+#: Where a lesson's --list spends its time beyond the baseline, step by step.
+STEPS = (
+    ("the baseline", BASELINE_MODULES),
+    ("+ the standard modules the runner adds", f"{BASELINE_MODULES}, {RUNNER_STDLIB}"),
+    ("+ `common.runner` itself", f"{BASELINE_MODULES}, {RUNNER_STDLIB}, common.runner"),
+    ("+ a port lesson module (w8s6)", f"{BASELINE_MODULES}, {RUNNER_STDLIB}, lessons_anyio.w8s6"),
+)
+
+
+def breakdown(measure: Callable[..., list[float]], runs: int, warmup: int, log: Log) -> Table:
+    """Time the imports a lesson's --list adds to the baseline, one step at a time."""
+    python = sys.executable
+    cmds = [
+        Command(f"{label}: `import {what}`", [python, "-c", f"import {what}"])
+        for label, what in STEPS
+    ]
+    cmds.append(
+        Command(
+            "`python -m lessons_anyio.w8s6 --list`", [python, "-m", "lessons_anyio.w8s6", "--list"]
+        )
+    )
+    log("  start-up breakdown…")
+    medians = measure(cmds, runs, warmup)
+    table = Table(
+        ["what is imported", "median (ms)", "added (ms)", "ratio to the baseline"],
+        caption=(
+            "Where the time goes (same timer, all commands in one run): the baseline, then"
+            f" what the runner imports on top of it (`{RUNNER_STDLIB}`: argparse imports"
+            " shutil, which imports zlib, bz2, lzma), then the runner, a lesson module,"
+            " and the whole command; *added*: against the row above."
+        ),
+    )
+    previous = medians[0]
+    for command, seconds in zip(cmds, medians, strict=True):
+        table.rows.append(
+            [
+                command.label,
+                ms(seconds),
+                ms(seconds - previous) if command is not cmds[0] else "",
+                ratio(seconds / medians[0]),
+            ]
+        )
+        previous = seconds
+    return table
