@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import shlex
 import sys
 import tempfile
@@ -110,7 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(section.markdown(), flush=True)
         args.out.write_text("\n".join(parts), encoding="utf-8")
     glance = "## Targets at a glance\n\n" + summary(done, args.quick).markdown() + "\n"
-    footer = f"Harness run time: {time.perf_counter() - started:.0f} s.\n"
+    footer = f"Harness run time: {time.perf_counter() - started:.0f} s."
+    if hasattr(os, "getloadavg"):
+        load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+        footer += f" Load average at the end (1/5/15 min): {load}."
+    footer += "\n"
     print(glance, flush=True)
     print(footer, flush=True)
     # the summary goes right after the machine, before the details
