@@ -2,7 +2,7 @@
 
 From the project root::
 
-    python -m benchmarks                 # everything (~5 min), writes benchmarks/RESULTS.md
+    python -m benchmarks                 # everything (~7 min), writes benchmarks/RESULTS.md
     python -m benchmarks --quick         # a smoke run (~1 min), written to a temporary file
     python -m benchmarks --only startup,window --out /tmp/results.md
 
