@@ -48,6 +48,7 @@ from collections.abc import AsyncIterator, Collection, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager, suppress
 from functools import cache
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
@@ -70,6 +71,36 @@ MIN_SIZE, MAX_SIZE = 70_000, 400_000
 MAX_HEAD = 8192
 #: accept() errors that mean "too many connections for now": wait, then retry.
 _RESOURCE_ERRORS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+
+
+def _accept_unless_cancelled() -> None:
+    """Work around CPython gh-153761 in asyncio's selector loops (3.11 to 3.13).
+
+    ``sock_accept()`` hands the accepted connection to its future from a
+    callback; if the future is cancelled while that callback waits in the
+    loop's queue (the server stopped by Ctrl-C just as a client connects), the
+    callback fails with ``InvalidStateError``, logged with its traceback, and
+    the connection is dropped unclosed (``ResourceWarning``).  Fixed upstream
+    by checking the future first, as ``sock_recv`` does: so does this, until
+    the fix ships.  A pending connection stays in the backlog, and closes with
+    the listening socket.  Applied once, when this module is imported (w8s4).
+    """
+    from asyncio.selector_events import BaseSelectorEventLoop
+
+    original = BaseSelectorEventLoop._sock_accept  # type: ignore[attr-defined]
+    if getattr(original, "_unless_cancelled", False):
+        return
+
+    def _sock_accept(self: BaseSelectorEventLoop, fut: asyncio.Future[Any], sock: Any) -> None:
+        if fut.done():
+            return
+        original(self, fut, sock)
+
+    _sock_accept._unless_cancelled = True  # type: ignore[attr-defined]
+    BaseSelectorEventLoop._sock_accept = _sock_accept  # type: ignore[attr-defined]
+
+
+_accept_unless_cancelled()
 
 
 def document_names(count: int) -> list[str]:
