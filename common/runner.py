@@ -42,6 +42,7 @@ import math
 import os
 import signal
 import sys
+import warnings
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import (
     AbstractAsyncContextManager,
@@ -352,9 +353,10 @@ def _run_faithful(
                         _interruptible(loop, interrupt),
                     ):
                         demo.func(**_kwargs_for(demo.func, {**options, **extra}))
-                except KeyboardInterrupt:
+                except KeyboardInterrupt as exc:
                     if interrupt is None or not interrupt.requested:
                         raise
+                    _drop_what_ctrl_c_cut_short(exc)
         finally:
             if stopper is not None:
                 if loop.time() >= stopper.when():
@@ -369,6 +371,22 @@ def _run_faithful(
     if interrupt is not None and interrupt.requested:
         record.stopped = "interrupt"
     return record
+
+
+def _drop_what_ctrl_c_cut_short(exc: KeyboardInterrupt) -> None:
+    """Free the frames that Ctrl-C interrupted, without their sockets' warning.
+
+    Raised in the middle of a library call (w8s4's ``requests.get``, in
+    urllib3's ``connect()``), the interrupt leaves the socket being connected
+    to the garbage collector, unclosed: Python warns ``ResourceWarning:
+    unclosed <socket…>`` (shown with ``-W always``).  That socket was the
+    library's, cut short by the user, not a leak of the lesson's; the
+    interrupted frames go now, with that one warning silenced.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "unclosed <socket", ResourceWarning)
+        exc.__traceback__ = None
+        gc.collect()
 
 
 @contextmanager

@@ -420,7 +420,7 @@ REAL_JOBS = real_jobs()
 
 def ctrl_c_after_the_header(job):
     """Start the command, wait for its header line, then ``job.moment`` more
-    seconds, and press Ctrl-C: (exit code, stdout, stderr, ended before)."""
+    seconds, and press Ctrl-C: (exit code, stdout, stderr, ended before, timing)."""
     env = {k: v for k, v in os.environ.items() if k != "LESSONS_VIRTUAL_TIME"}
     env.update(PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
@@ -432,13 +432,20 @@ def ctrl_c_after_the_header(job):
         stderr=subprocess.PIPE,
         text=True,
     )
+    start = time.monotonic()
     try:
         header = proc.stdout.readline()
+        seen = time.monotonic()
         time.sleep(job.moment)  # the point of the test: a moment of real time
         ended_before = proc.poll() is not None
-        proc.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        if not ended_before:
+            os.kill(proc.pid, signal.SIGINT)
         out, err = proc.communicate(timeout=60)
-        return proc.returncode, header + out, err, ended_before
+        # when things happened, from the start: to tell a slow machine from a bug
+        timing = f"header at {seen - start:.3f} s, SIGINT at {sent - start:.3f} s,"
+        timing += f" exit at {time.monotonic() - start:.3f} s"
+        return proc.returncode, header + out, err, ended_before, timing
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -455,12 +462,13 @@ def real_runs():
     "job", REAL_JOBS, ids=[f"{job.case.id}-{job.moment}s" for job in REAL_JOBS]
 )
 def test_ctrl_c_on_real_time(job, real_runs):
-    code, out, err, ended_before = real_runs[job]
+    code, out, err, ended_before, timing = real_runs[job]
     where = f"{' '.join(job.command()[2:])}: {job.case.replay(job.moment)} after the header"
+    where += f" ({timing}; {out.count('=== ')} demo(s) started)"
     print(where)
     assert out.startswith(f"=== {job.case.name} {job.case.demo}"), (where, out)
     assert not ended_before, f"{where}: the demos ended before Ctrl-C (a very slow machine?)"
-    assert code == 130, (where, out, err)
+    assert code == 130, (where, out[-500:], err)
     *rest, last = err.splitlines()
     # Ctrl-C stops the demo, or the runner between two demos
     assert last in (

@@ -206,3 +206,28 @@ def test_ctrl_c_during_the_lessons_setup_waits_for_the_demo():
     record = run_demo(fake["demo"], virtual=True, echo=False, _interrupt=interrupt)
     assert events == ["set up", "undone"]
     assert record.stopped == "interrupt"
+
+
+def test_ctrl_c_inside_a_library_call_leaves_no_socket_warning():
+    """Ctrl-C lands in a library's ``connect()`` (requests, in w8s4): the
+    socket it was connecting is freed with the interrupted frames, without
+    ``ResourceWarning: unclosed <socket…>`` (that socket was not the lesson's)."""
+    import socket
+    import warnings
+
+    fake = Lesson("lessons_asyncio.fake")
+    interrupt = _Interrupt()
+
+    @fake.demo
+    def connecting():
+        "a library connects"
+        sock = socket.socket()  # what urllib3 holds as the signal comes
+        interrupt.requested = True
+        interrupt.wake()  # the loop is not running: KeyboardInterrupt here
+        sock.close()  # never reached
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        record = run_demo(fake["connecting"], virtual=True, echo=False, _interrupt=interrupt)
+    assert record.stopped == "interrupt"
+    assert [str(w.message) for w in caught] == []
