@@ -16,6 +16,7 @@ one failed download per flavour and backend (what an interpreter says as it
 exits: an unclosed session, a task destroyed); those run all at once.
 """
 
+import atexit
 import hashlib
 import importlib
 import logging
@@ -35,10 +36,14 @@ SIDEBYSIDE = "common.sidebyside"
 
 
 def closed_port():
-    """A loopback port where nothing listens (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port where nothing listens, and nothing else can: a socket
+    is bound to it, without listening (a connection is refused), and kept
+    bound until the tests end (a port released at once may be handed to the
+    next server that binds port 0: then it answers)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    atexit.register(sock.close)
+    return sock.getsockname()[1]
 
 
 CLOSED = closed_port()

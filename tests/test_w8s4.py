@@ -14,6 +14,7 @@ one line on stderr each, the other downloads complete, and the demo raises
 DemoFailed (exit code 1 on the command line).
 """
 
+import atexit
 import math
 import os
 import re
@@ -427,9 +428,14 @@ KINDS = ["refused", "unknown host", "404", "500", "timeout", "scheme", "no host"
 
 
 def closed_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port where nothing listens, and nothing else can: a socket
+    is bound to it, without listening (a connection is refused), and kept
+    bound until the tests end (a port released at once may be handed to the
+    next server that binds port 0: then it answers)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    atexit.register(sock.close)
+    return sock.getsockname()[1]
 
 
 def failure_case(kind):
