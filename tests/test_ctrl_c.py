@@ -27,7 +27,7 @@ so a new demo is covered without a word here.
 
 The seed changes from run to run; set ``LESSONS_CTRL_C_SEED`` to replay one
 (every failure message gives it, with the moment).  ``LESSONS_CTRL_C_MOMENTS``
-(default 3) and ``LESSONS_CTRL_C_REAL`` (default 1) set how many random
+(default 3) and ``LESSONS_CTRL_C_REAL`` (default 1; 0: none) set how many random
 moments each demo gets, on virtual and on real time.
 """
 
