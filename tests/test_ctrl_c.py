@@ -57,7 +57,19 @@ from common.sidebyside import repeatable_trio
 from common.virtual import VirtualEventLoop
 from tests.harness import ROOT, by_instant, lesson, lesson_names
 
-SEED = int(os.environ.get("LESSONS_CTRL_C_SEED") or random.SystemRandom().randrange(10**6))
+
+def _seed():
+    if os.environ.get("LESSONS_CTRL_C_SEED"):
+        return int(os.environ["LESSONS_CTRL_C_SEED"])
+    # pytest-xdist's workers each collect the tests: they must draw the same
+    # moments, so they share a seed derived from the run's common id
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run_id:
+        return int(run_id[:12], 16) % 10**6
+    return random.SystemRandom().randrange(10**6)
+
+
+SEED = _seed()
 MOMENTS = int(os.environ.get("LESSONS_CTRL_C_MOMENTS") or 3)
 REAL_MOMENTS = int(os.environ.get("LESSONS_CTRL_C_REAL") or 1)
 #: Real-time Ctrl-C comes at most this long after the header (the suite stays fast).
