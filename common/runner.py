@@ -100,6 +100,8 @@ class Demo:
     forever: float | None = None
     #: A teaching addition that exists only in the port.
     port_only: bool = False
+    #: ``False`` for a demo the project adds, which the video does not show.
+    in_video: bool = True
 
     @property
     def description(self) -> str:
@@ -123,8 +125,14 @@ class Lesson:
             module_name = spec.name if spec is not None else module_name
         self.module = module_name
         package, _, self.name = module_name.rpartition(".")
-        #: "asyncio" for the faithful versions, "anyio" for the ports.
-        self.flavour = "anyio" if package.endswith("anyio") else "asyncio"
+        #: "asyncio" for the faithful versions, "modern" for asyncio as
+        #: written today (``lessons_asyncio.modern``), "anyio" for the ports.
+        if package.endswith("anyio"):
+            self.flavour = "anyio"
+        elif package.endswith(".modern"):
+            self.flavour = "modern"
+        else:
+            self.flavour = "asyncio"
         self.demos: dict[str, Demo] = {}
         self._arguments: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
         self._setup: Callable[[Demo, dict[str, Any]], Any] | None = None
@@ -133,7 +141,12 @@ class Lesson:
     def demo(self, func: F) -> F: ...
     @overload
     def demo(
-        self, *, name: str | None = None, forever: float | None = None, port_only: bool = False
+        self,
+        *,
+        name: str | None = None,
+        forever: float | None = None,
+        port_only: bool = False,
+        in_video: bool = True,
     ) -> Callable[[F], F]: ...
 
     def demo(
@@ -143,14 +156,20 @@ class Lesson:
         name: str | None = None,
         forever: float | None = None,
         port_only: bool = False,
+        in_video: bool = True,
     ) -> F | Callable[[F], F]:
-        """Register a demo; its docstring's first line describes it in ``--list``."""
+        """Register a demo; its docstring's first line describes it in ``--list``.
+
+        ``in_video=False`` marks a demo that the project adds (the video does
+        not show it); ``port_only=True`` implies it."""
 
         def register(f: F) -> F:
             demo_name = name or f.__name__
             if demo_name in self.demos:
                 raise ValueError(f"{self.module}: demo {demo_name!r} registered twice")
-            self.demos[demo_name] = Demo(demo_name, f, self, forever, port_only)
+            self.demos[demo_name] = Demo(
+                demo_name, f, self, forever, port_only, in_video and not port_only
+            )
             return f
 
         return register(func) if func is not None else register
@@ -278,6 +297,8 @@ def run_demo(
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}")
+    if demo.lesson.flavour == "modern":
+        backend = "asyncio"  # asyncio as written today: async demos, on asyncio only
     kwargs = _kwargs_for(demo.func, options)
     token = _settings.set(_RunSettings(backend, virtual, debug))
     try:
@@ -650,7 +671,11 @@ def positive_seconds(text: str) -> float:
 
 def build_parser(lesson: Lesson) -> argparse.ArgumentParser:
     port = lesson.flavour == "anyio"
-    what = "structured-concurrency port (anyio)" if port else "faithful asyncio version"
+    what = {
+        "anyio": "structured-concurrency port (anyio)",
+        "modern": "asyncio as written today",
+        "asyncio": "faithful asyncio version",
+    }[lesson.flavour]
     parser = _Parser(
         prog=f"python -m {lesson.module}",
         description=f"Lesson {lesson.name}, {what}: run its demos in the order of the video.",
@@ -716,14 +741,15 @@ def _silence_stdout() -> None:
 def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
     parser = build_parser(lesson)
     args = parser.parse_args(argv)
-    port_module = lesson.module.replace("lessons_asyncio", "lessons_anyio")
+    port_module = "lessons_anyio." + lesson.name
     if args.backend is not None:
-        if lesson.flavour == "asyncio":
+        if lesson.flavour != "anyio":
             # point to a command that works: the backend given, if the port has it
             backend = args.backend if args.backend in BACKENDS else "trio"
+            which = "faithful version" if lesson.flavour == "asyncio" else "modern asyncio version"
             parser.exit(
                 EXIT_USAGE,
-                f"{parser.prog}: error: this is the faithful version, it runs on asyncio only;"
+                f"{parser.prog}: error: this is the {which}, it runs on asyncio only;"
                 f" for another backend run the port: python -m {port_module}"
                 f" --backend {backend}\n",
             )
@@ -731,7 +757,7 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
             parser.error(f"unknown backend {args.backend!r} (choose from {', '.join(BACKENDS)})")
     unknown = [name for name in args.demo if name not in lesson.demos]
     if unknown:
-        if lesson.flavour == "asyncio" and unknown[0] in _port_only_demos(port_module):
+        if lesson.flavour != "anyio" and unknown[0] in _port_only_demos(port_module):
             parser.error(
                 f"{unknown[0]!r} is a demo of the port only: python -m {port_module} {unknown[0]}"
             )
@@ -739,7 +765,13 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
     if args.list:
         width = max(map(len, lesson.names()), default=0)
         for demo in lesson.demos.values():
-            extra = " [port only]" if demo.port_only else ""
+            extra = (
+                " [port only]"
+                if demo.port_only
+                else " [not in the video]"
+                if not demo.in_video
+                else ""
+            )
             print(f"{demo.name:<{width}}  {demo.description}{extra}")
         return EXIT_OK
 
