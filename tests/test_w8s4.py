@@ -11,6 +11,7 @@ The video's code handles no failure: the first one ends the demo with one
 line (DemoFailed), whatever the flavour and backend.
 """
 
+import os
 from collections import Counter
 from itertools import groupby
 
@@ -18,7 +19,7 @@ import pytest
 
 from common.runner import DemoFailed, Lesson, run_demo
 from common.w8s4 import DocumentServer, document, document_size, with_embedded_server
-from tests.harness import by_instant, faithful_record, lesson, port_record
+from tests.harness import by_instant, faithful_record, lesson, port_record, run_cli
 from tests.test_w8s4_limits import closed_port, no_leaks
 
 pytestmark = pytest.mark.anyio
@@ -170,3 +171,69 @@ def test_the_video_has_no_limit_options():
     assert "limit" not in str(lesson("asyncio", "w8s4")._arguments)
     assert "timeout" not in str(lesson("anyio", "w8s4")._arguments)
     assert document("f1040.pdf").startswith(b"%PDF-1.7")
+
+
+# -- proxies: never for the embedded server, kept for real URLs -------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lessons_asyncio.w8s4", "sequential"],
+        ["lessons_asyncio.w8s4", "concurrent"],
+        ["lessons_anyio.w8s4", "sequential", "--backend", "trio"],
+        ["lessons_anyio.w8s4", "lines"],
+        ["lessons_anyio.w8s4_limits", "concurrent"],
+    ],
+)
+def test_proxies_are_not_used_for_the_embedded_server(args):
+    dead = f"127.0.0.1:{closed_port()}"
+    env = {"http_proxy": f"http://{dead}", "HTTP_PROXY": f"http://{dead}"}
+    env |= {"ALL_PROXY": f"socks5://{dead}", "all_proxy": f"socks5://{dead}"}
+    out = run_cli(*args, "--latency", "0.5", env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    # real URLs keep the user's proxy: the (dead) proxy refuses, not the DNS
+    out = run_cli(
+        "lessons_asyncio.w8s4_limits",
+        "sequential",
+        "--url",
+        "http://example.invalid/",
+        env={"http_proxy": f"http://{dead}"},
+    )
+    assert out.returncode == 1
+    assert out.stderr == "'http://example.invalid/' failed: connection refused\n"
+
+
+# -- Ctrl-C in the port's blocking baseline -----------------------------------------
+
+
+@pytest.mark.parametrize("module", ["lessons_anyio.w8s4", "lessons_anyio.w8s4_limits"])
+def test_ctrl_c_stops_the_blocking_baseline_at_once(module):
+    """The document takes 60 s; Ctrl-C during its download ends the run well
+    before (the worker thread is abandoned), and nothing is printed after."""
+    import signal
+    import subprocess
+    import sys
+
+    from tests.harness import ROOT
+
+    env = {k: v for k, v in os.environ.items() if k != "LESSONS_VIRTUAL_TIME"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", module, "sequential", "--latency", "60", "--backend", "trio"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        assert proc.stdout.readline().startswith("=== w8s4")  # the demo starts
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)  # far less than the 60 s download
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert out == ""  # no "returned", no duration: the abandoned thread prints nothing
+    # (the line is shorter if Ctrl-C comes before the runner's handler is in place)
+    assert err.count("\n") == 1 and err.startswith("interrupted (Ctrl-C)")
