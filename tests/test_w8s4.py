@@ -20,7 +20,7 @@ import pytest
 from common.runner import DemoFailed, Lesson, run_demo
 from common.w8s4 import DocumentServer, document, document_size, with_embedded_server
 from tests.harness import by_instant, faithful_record, lesson, port_record, run_cli
-from tests.test_w8s4_limits import closed_port, no_leaks
+from tests.w8s4_support import closed_port, no_leaks
 
 pytestmark = pytest.mark.anyio
 

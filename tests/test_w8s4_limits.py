@@ -1,7 +1,7 @@
-"""w8s4: asynchronous HTTP against the embedded server, on virtual time.
+"""w8s4_limits: the hardened variant's schedules, limits and failures, on virtual time.
 
-The embedded server (common/server.py) takes LATENCY seconds per document:
-it sends the document in 16 chunks of whole lines, the k-th at
+The embedded server (common/w8s4/server.py) takes LATENCY seconds per
+document: it sends it in 16 chunks of whole lines, the k-th at
 k × LATENCY / 16 after the request.  Its clock is the demo's (virtual) one, so:
 
 * ``sequential`` (blocking client): the k-th document arrives at k × LATENCY;
@@ -9,124 +9,34 @@ k × LATENCY / 16 after the request.  Its clock is the demo's (virtual) one, so:
 * ``lines``: at each chunk instant, every download prints one index per line
   of its chunk: the indices interleave.
 
+``--limit K``: never more than K downloads in flight, seen from the server.
 Failures (refused, unknown host, 404, 500, timeout, bad scheme, no host) are
 one line on stderr each, the other downloads complete, and the demo raises
 DemoFailed (exit code 1 on the command line).
 """
 
-import atexit
 import math
-import os
-import re
-import signal
-import socket
-import subprocess
-import sys
-import threading
 from collections import Counter
-from contextlib import asynccontextmanager, contextmanager
-from itertools import groupby
 
-import anyio
 import pytest
 
-from common import runner
-from common.runner import DemoFailed, Lesson, run_async_demo, run_demo
-from common.w8s4.documents import (
-    MAX_SIZE,
-    MIN_SIZE,
-    VIDEO_DOCUMENTS,
-    document,
-    document_names,
-    document_size,
-)
+from common.runner import DemoFailed
+from common.w8s4.documents import VIDEO_DOCUMENTS, document, document_names, document_size
 from common.w8s4.failures import describe
-from common.w8s4.options import document_count, download_limit, non_negative_seconds
-from common.w8s4.server import MAX_HEAD, DocumentServer
-from tests.harness import ROOT, by_instant, faithful_record, lesson, port_record
+from common.w8s4.server import DocumentServer
+from tests.harness import by_instant, faithful_record, port_record
+from tests.w8s4_support import closed_port, kept, no_leaks, printed_indices, resolve_in_loop
 
 pytestmark = pytest.mark.anyio
 
 LATENCY = 1.0
 NAMES = list(VIDEO_DOCUMENTS)
 DEMOS = ["sequential", "concurrent", "lines"]
-
-
-# --------------------------------------------------------------------------
-# Helpers
+__all__ = ["kept", "resolve_in_loop"]  # fixtures, used by name
 
 
 def duration_line(seconds):
     return f"duration = {seconds:.3f}s"
-
-
-# Thread pools keep idle workers for reuse (anyio's, trio's, the test loop's
-# default executor): not leaks.  Everything else must be gone after a run.
-POOL_THREADS = ("AnyIO worker thread", "Trio thread", "asyncio_")
-
-
-def resources():
-    threads = sorted(t.name for t in threading.enumerate() if not t.name.startswith(POOL_THREADS))
-    return len(os.listdir("/proc/self/fd")), threads
-
-
-@contextmanager
-def no_leaks():
-    """No thread, no socket (no file descriptor) left behind by what runs inside."""
-    before = resources()
-    yield
-    assert resources() == before
-
-
-@pytest.fixture
-def kept(monkeypatch):
-    """The records of the demos run, even of those that raise DemoFailed."""
-    records = []
-    real = runner.recording
-
-    @contextmanager
-    def keeping(*args, **kwargs):
-        with real(*args, **kwargs) as record:
-            records.append(record)
-            yield record
-
-    monkeypatch.setattr(runner, "recording", keeping)
-    return records
-
-
-class InLoopResolver:
-    """Name resolution in trio's own thread, for trio's virtual clock.
-
-    trio resolves names in a worker thread, and its mock clock does not wait
-    for threads: it would jump to the download's timeout before the answer
-    ("timed out" instead of "unknown host").  ``.invalid`` fails at once.
-    """
-
-    async def getaddrinfo(self, host, port, family=0, type=0, proto=0, flags=0):
-        return socket.getaddrinfo(host, port, family, type, proto, flags)
-
-    async def getnameinfo(self, sockaddr, flags):
-        return socket.getnameinfo(sockaddr, flags)
-
-
-@pytest.fixture
-async def resolve_in_loop(backend_name):
-    if backend_name == "trio":
-        import trio
-
-        trio.socket.set_custom_hostname_resolver(InLoopResolver())
-
-
-def printed_indices(record):
-    """What ``lines`` printed with end="": the indices, grouped by instant."""
-    digits = [
-        (round(c.time, 6), c.text)
-        for c in record.chunks
-        if c.stream == "stdout" and c.text.isdigit()
-    ]
-    return [
-        (t, Counter(text for _, text in group)) for t, group in groupby(digits, key=lambda x: x[0])
-    ]
 
 
 # --------------------------------------------------------------------------
@@ -178,75 +88,6 @@ def check_lines(record, server):
 def check_served(server):
     """The server sent each document once, in full (the sizes the demos report)."""
     assert dict(server.sent) == {name: document_size(name) for name in server.names}
-
-
-# --------------------------------------------------------------------------
-# The documents and the server
-
-
-def test_documents_are_the_videos_then_generated():
-    assert document_names(6) == [*NAMES, "f1040-5.pdf", "f1040-6.pdf"]
-    assert document_names(2) == NAMES[:2]
-    for name in document_names(40):
-        content = document(name)
-        assert len(content) == document_size(name)
-        assert MIN_SIZE <= len(content) <= MAX_SIZE
-        assert content == document(name)  # deterministic
-        assert content.endswith(b"\n") and content.isascii()
-        assert content.count(b"\n") > 300  # made of lines
-
-
-def test_chunks_are_whole_lines():
-    server = DocumentServer(latency=LATENCY)
-    for name in NAMES:
-        pieces = server.pieces(name)
-        assert len(pieces) == server.chunks
-        assert b"".join(pieces) == document(name)
-        assert all(piece.endswith(b"\n") for piece in pieces)
-
-
-async def raw_request(server, request):
-    async with await anyio.connect_tcp("127.0.0.1", server.port) as stream:
-        await stream.send(request)
-        answer = b""
-        try:
-            while True:
-                answer += await stream.receive()
-        except (anyio.EndOfStream, anyio.BrokenResourceError):
-            return answer
-
-
-async def test_server_serves_nothing_else():
-    server = DocumentServer(latency=LATENCY)
-    with no_leaks():
-        async with server.running():
-            assert server.base_url.startswith("http://127.0.0.1:")
-            ok = await raw_request(
-                server, b"GET /pub/irs-pdf/f1040c.pdf HTTP/1.1\r\nHost: x\r\n\r\n"
-            )
-            assert ok.startswith(b"HTTP/1.1 200 OK\r\n")
-            assert ok.endswith(document("f1040c.pdf"))
-            other = await raw_request(server, b"GET /etc/passwd HTTP/1.1\r\n\r\n")
-            assert other.startswith(b"HTTP/1.1 404 Not Found\r\n")
-            post = await raw_request(server, b"POST /pub/irs-pdf/f1040c.pdf HTTP/1.1\r\n\r\n")
-            assert post.startswith(b"HTTP/1.1 405 Method Not Allowed\r\n")
-            huge = await raw_request(
-                server, b"GET /" + b"a" * (MAX_HEAD + 10) + b" HTTP/1.1\r\n\r\n"
-            )
-            assert huge.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
-            garbage = await raw_request(server, b"hello\r\n\r\n")
-            assert garbage.startswith(b"HTTP/1.1 400 Bad Request\r\n")
-    assert server.sent == {"f1040c.pdf": document_size("f1040c.pdf")}
-    assert server.in_flight == 0
-
-
-def test_server_in_a_thread_stops_cleanly():
-    import requests
-
-    server = DocumentServer(latency=0.0)
-    with no_leaks(), server.running_in_thread():
-        assert len(requests.get(server.urls()[0], timeout=5).content) == document_size(NAMES[0])
-    assert not any(t.name == "embedded HTTP server" for t in threading.enumerate())
 
 
 # --------------------------------------------------------------------------
@@ -419,26 +260,21 @@ def test_without_limit_all_at_once():
 # Failures: one line each, the others go on, DemoFailed at the end
 
 FAIL_LATENCY = 0.1
+SLOW_DNS_LATENCY = 1.6
 TIMEOUT = 0.15
 BROKEN, STALLED = "/pub/irs-pdf/broken.pdf", "/pub/irs-pdf/stalled.pdf"
 KINDS = ["refused", "unknown host", "404", "500", "timeout", "scheme", "no host"]
 
 
-def closed_port():
-    """A loopback port where nothing listens, and nothing else can: a socket
-    is bound to it, without listening (a connection is refused), and kept
-    bound until the tests end (a port released at once may be handed to the
-    next server that binds port 0: then it answers)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    atexit.register(sock.close)
-    return sock.getsockname()[1]
-
-
 def failure_case(kind):
     """(server, URL given, URL printed, reason, when it fails on virtual time)."""
     server = DocumentServer(
-        [NAMES[2]], latency=FAIL_LATENCY, statuses={BROKEN: 500}, stalled={STALLED}
+        [NAMES[2]],
+        # aiohttp resolves names in a thread, and the virtual clock waits for it
+        # only until the next timer (the first chunk): give it 0.1 s, not 6 ms
+        latency=SLOW_DNS_LATENCY if kind == "unknown host" else FAIL_LATENCY,
+        statuses={BROKEN: 500},
+        stalled={STALLED},
     )
     given, reason, when = {
         "refused": (f"http://127.0.0.1:{closed_port()}/f1040.pdf", "connection refused", 0.0),
@@ -462,14 +298,15 @@ def check_failure(record, demo, server, printed, reason, when):
     when = 0.0 if demo == "sequential" else when
     assert record.schedule("stderr") == [(when, f"{printed!r} failed: {reason}")]
     # the good document still arrives after one latency
-    end = max(when, FAIL_LATENCY)
+    latency = server.latency
+    end = max(when, latency)
     if demo == "sequential":
-        expected = [(FAIL_LATENCY, f"{good} returned {document_size(NAMES[2])} chars")]
+        expected = [(latency, f"{good} returned {document_size(NAMES[2])} chars")]
     elif demo == "concurrent":
         expected = [
             (0.0, f"fetching {printed}"),
             (0.0, f"fetching {good}"),
-            (FAIL_LATENCY, f"{good} returned {document_size(NAMES[2])} bytes"),
+            (latency, f"{good} returned {document_size(NAMES[2])} bytes"),
         ]
     else:
         assert sum(sum(c.values()) for _, c in printed_indices(record)) == document(NAMES[2]).count(
@@ -477,7 +314,7 @@ def check_failure(record, demo, server, printed, reason, when):
         )
         assert {i for _, c in printed_indices(record) for i in c} == {"1"}
         # the line of indices starts with the good document's first chunk
-        expected = [(round(FAIL_LATENCY / server.chunks, 3), record.schedule()[0][1])]
+        expected = [(round(latency / server.chunks, 3), record.schedule()[0][1])]
     assert by_instant(record.schedule()) == by_instant(
         sorted([*expected, (end, duration_line(end))])
     )
@@ -485,7 +322,9 @@ def check_failure(record, demo, server, printed, reason, when):
 
 
 def failure_options(server, given):
-    return {"server": server, "url": [given, "/pub/irs-pdf/" + NAMES[2]], "timeout": TIMEOUT}
+    # a timeout shorter than the server's latency only where a timeout is the case
+    timeout = TIMEOUT if server.latency < TIMEOUT else 2 * server.latency
+    return {"server": server, "url": [given, "/pub/irs-pdf/" + NAMES[2]], "timeout": timeout}
 
 
 @pytest.mark.parametrize("demo", DEMOS)
@@ -511,224 +350,3 @@ async def test_failure_port(kind, demo, kept, resolve_in_loop):
 def test_describe_falls_back_on_the_exception():
     assert describe("http://x/", RuntimeError("boom\nmore")) == "RuntimeError: boom"
     assert describe("http://x/", TimeoutError(), 2.5) == "timed out after 2.5 s"
-
-
-# --------------------------------------------------------------------------
-# Options: a bad value is a one-line usage error, exit code 2
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["--latency", "-1"],
-        ["--latency", "inf"],
-        ["--latency", "soon"],
-        ["--count", "0"],
-        ["--count", "2.5"],
-        ["--count", "10001"],
-        ["--limit", "0"],
-        ["--timeout", "0"],
-        ["--timeout", "nan"],
-        ["--url"],
-    ],
-)
-@pytest.mark.parametrize("flavour", ["asyncio", "anyio"])
-def test_bad_option_is_a_usage_error(flavour, args, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        lesson(flavour, "w8s4_limits").main(["concurrent", *args])
-    assert exit_info.value.code == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "error:" in err
-
-
-def test_option_types():
-    assert non_negative_seconds("0") == 0.0
-    assert non_negative_seconds("0.25") == 0.25
-    assert document_count("1000") == 1000
-    assert download_limit("100") == 100
-
-
-def test_twins_have_the_same_demos():
-    assert (
-        lesson("asyncio", "w8s4_limits").names() == lesson("anyio", "w8s4_limits").names() == DEMOS
-    )
-
-
-# --------------------------------------------------------------------------
-# The runner's setup hook (common/runner.py, Lesson.setup)
-
-
-def test_setup_hook_faithful():
-    events = []
-    fake = Lesson("lessons_asyncio.fake_setup")
-
-    @contextmanager
-    def setup(demo, options):
-        events.append(("enter", demo.name, dict(options)))
-        try:
-            yield {"given": 42}
-        finally:
-            events.append(("exit", demo.name))
-
-    fake.setup(setup)
-
-    @fake.demo
-    def show(given, color):
-        print(given, color)
-
-    @fake.demo
-    def fail():
-        raise DemoFailed("no")
-
-    record = run_demo(fake["show"], virtual=True, echo=False, options={"color": "red", "other": 1})
-    assert record.schedule() == [(0.0, "42 red")]
-    with pytest.raises(DemoFailed):
-        run_demo(fake["fail"], virtual=True, echo=False)
-    assert events == [
-        ("enter", "show", {"color": "red", "other": 1}),
-        ("exit", "show"),
-        ("enter", "fail", {}),
-        ("exit", "fail"),
-    ]
-
-
-async def test_setup_hook_port():
-    events = []
-    fake = Lesson("lessons_anyio.fake_setup")
-
-    @asynccontextmanager
-    async def setup(demo, options):
-        events.append(("enter", demo.name, dict(options)))
-        try:
-            yield {"given": 42}
-        finally:
-            events.append(("exit", demo.name))
-
-    fake.setup(setup)
-
-    @fake.demo
-    async def show(given, color):
-        await anyio.sleep(1)
-        print(given, color)
-
-    record = await run_async_demo(fake["show"], echo=False, options={"color": "red"})
-    assert record.schedule() == [(1.0, "42 red")]
-    assert events == [("enter", "show", {"color": "red"}), ("exit", "show")]
-
-
-# --------------------------------------------------------------------------
-# The command line, on real time, with a small latency
-
-REAL_LATENCY = "0.05"
-RUNS = {
-    "faithful": ["lessons_asyncio.w8s4_limits"],
-    "asyncio": ["lessons_anyio.w8s4_limits", "--backend", "asyncio"],
-    "trio": ["lessons_anyio.w8s4_limits", "--backend", "trio"],
-}
-FAILING = [
-    "--url",
-    "/pub/irs-pdf/f1040c.pdf",
-    "--url",
-    "/nope.pdf",
-    "--url",
-    "http://nothing.invalid/x",
-]
-
-
-def real_env():
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "always"}
-    env.pop("LESSONS_VIRTUAL_TIME", None)
-    return env
-
-
-def start(args):
-    return subprocess.Popen(
-        [sys.executable, "-m", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=real_env(),
-    )
-
-
-@pytest.fixture(scope="module")
-def cli_runs():
-    """Every command-line run, started together (they mostly wait)."""
-    procs = {}
-    for name, args in RUNS.items():
-        procs[name, "all"] = start([*args, "--latency", REAL_LATENCY])
-        procs[name, "failing"] = start([*args, "--latency", REAL_LATENCY, *FAILING])
-    return {key: (proc.communicate(timeout=60), proc.returncode) for key, proc in procs.items()}
-
-
-@pytest.mark.parametrize("run", RUNS)
-def test_command_line_real_time(run, cli_runs):
-    (out, err), code = cli_runs[run, "all"]
-    assert code == 0
-    assert err == ""  # no warning, no traceback, no failure
-    lines = out.splitlines()
-    on = "" if run == "faithful" else f" on {run}"
-    headers = [line for line in lines if line.startswith("===")]
-    assert [h.split(":")[0] for h in headers] == [f"=== w8s4_limits {demo}{on}" for demo in DEMOS]
-    assert sum(line.endswith(" chars") for line in lines) == 4
-    assert sum(line.startswith("fetching http://127.0.0.1:") for line in lines) == 4
-    assert sum(line.endswith(" bytes") for line in lines) == 4
-    assert sum(line.startswith("duration = ") and line.endswith("s") for line in lines) == 3
-    digits = lines[lines.index(headers[2]) + 1]
-    assert Counter(digits) == Counter(
-        {str(i): document(name).count(b"\n") for i, name in enumerate(NAMES)}
-    )
-
-
-@pytest.mark.parametrize("run", RUNS)
-def test_command_line_failures(run, cli_runs):
-    (out, err), code = cli_runs[run, "failing"]
-    assert code == 1
-    errors = err.splitlines()
-    # one line per failed download, and nothing else (the exit code says the rest)
-    assert sum(line.endswith("/nope.pdf' failed: HTTP 404 Not Found") for line in errors) == 3
-    assert errors.count("'http://nothing.invalid/x' failed: unknown host") == 3
-    assert len(errors) == 6
-    assert (
-        sum(
-            line.endswith("/pub/irs-pdf/f1040c.pdf returned 93402 bytes")
-            for line in out.splitlines()
-        )
-        == 1
-    )
-    assert (
-        sum(
-            line.endswith("/pub/irs-pdf/f1040c.pdf returned 93402 chars")
-            for line in out.splitlines()
-        )
-        == 1
-    )
-
-
-@pytest.mark.parametrize(
-    "args, wait_for",
-    [
-        (["lessons_asyncio.w8s4_limits", "sequential"], " chars\n"),
-        # the first index after the header line
-        (["lessons_anyio.w8s4_limits", "lines", "--backend", "trio"], "===[^\n]*\n[0-3]"),
-    ],
-    ids=["faithful-sequential", "trio-lines"],
-)
-def test_ctrl_c(args, wait_for):
-    proc = start([*args, "--latency", "0.25"])
-    try:
-        # wait until the demo prints (then the runner handles Ctrl-C)
-        seen = ""
-        while not re.search(wait_for, seen):
-            char = proc.stdout.read(1)
-            assert char, f"the demo ended before printing {wait_for!r}"
-            seen += char
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=20)
-    finally:
-        proc.kill()
-    assert proc.returncode == 130
-    assert f"interrupted (Ctrl-C): {args[1]} stopped, its cleanup ran" in err
-    for bad in ("Traceback", "Task was destroyed", "never retrieved", "Warning", "Unclosed"):
-        assert bad not in err

@@ -16,18 +16,23 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 
 import anyio
 import pytest
 
-from common.w8s4 import DocumentServer, document_size
+from common.w8s4 import DocumentServer, document, document_names, document_size
 from common.w8s4.accept import accept_unless_cancelled, needs_workaround
+from common.w8s4.documents import MAX_SIZE, MIN_SIZE, VIDEO_DOCUMENTS
 from common.w8s4.server import MAX_HEAD
 from tests.harness import ROOT, port_record
+from tests.w8s4_support import no_leaks
 
 pytestmark = pytest.mark.anyio
 
 DOC = "/pub/irs-pdf/f1040c.pdf"
+LATENCY = 1.0
+NAMES = list(VIDEO_DOCUMENTS)
 HEAD = re.compile(rb"HTTP/1\.1 (\d{3}) [A-Za-z ]+\r\n(?:[A-Za-z-]+: [^\r\n]*\r\n)*\r\n")
 
 #: (request bytes, status); ``None``: the connection is closed without an answer
@@ -300,3 +305,71 @@ def test_a_server_stopped_as_a_client_connects_drops_nothing():
     finally:
         loop.close()
     assert needs_workaround() in (True, False)
+
+
+# -- the documents, and the server's plain answers -----------------------------------
+
+
+def test_documents_are_the_videos_then_generated():
+    assert document_names(6) == [*NAMES, "f1040-5.pdf", "f1040-6.pdf"]
+    assert document_names(2) == NAMES[:2]
+    for name in document_names(40):
+        content = document(name)
+        assert len(content) == document_size(name)
+        assert MIN_SIZE <= len(content) <= MAX_SIZE
+        assert content == document(name)  # deterministic
+        assert content.endswith(b"\n") and content.isascii()
+        assert content.count(b"\n") > 300  # made of lines
+
+
+def test_chunks_are_whole_lines():
+    server = DocumentServer(latency=LATENCY)
+    for name in NAMES:
+        pieces = server.pieces(name)
+        assert len(pieces) == server.chunks
+        assert b"".join(pieces) == document(name)
+        assert all(piece.endswith(b"\n") for piece in pieces)
+
+
+async def raw_request(server, request):
+    async with await anyio.connect_tcp("127.0.0.1", server.port) as stream:
+        await stream.send(request)
+        answer = b""
+        try:
+            while True:
+                answer += await stream.receive()
+        except (anyio.EndOfStream, anyio.BrokenResourceError):
+            return answer
+
+
+async def test_server_serves_nothing_else():
+    server = DocumentServer(latency=LATENCY)
+    with no_leaks():
+        async with server.running():
+            assert server.base_url.startswith("http://127.0.0.1:")
+            ok = await raw_request(
+                server, b"GET /pub/irs-pdf/f1040c.pdf HTTP/1.1\r\nHost: x\r\n\r\n"
+            )
+            assert ok.startswith(b"HTTP/1.1 200 OK\r\n")
+            assert ok.endswith(document("f1040c.pdf"))
+            other = await raw_request(server, b"GET /etc/passwd HTTP/1.1\r\n\r\n")
+            assert other.startswith(b"HTTP/1.1 404 Not Found\r\n")
+            post = await raw_request(server, b"POST /pub/irs-pdf/f1040c.pdf HTTP/1.1\r\n\r\n")
+            assert post.startswith(b"HTTP/1.1 405 Method Not Allowed\r\n")
+            huge = await raw_request(
+                server, b"GET /" + b"a" * (MAX_HEAD + 10) + b" HTTP/1.1\r\n\r\n"
+            )
+            assert huge.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
+            garbage = await raw_request(server, b"hello\r\n\r\n")
+            assert garbage.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert server.sent == {"f1040c.pdf": document_size("f1040c.pdf")}
+    assert server.in_flight == 0
+
+
+def test_server_in_a_thread_stops_cleanly():
+    import requests
+
+    server = DocumentServer(latency=0.0)
+    with no_leaks(), server.running_in_thread():
+        assert len(requests.get(server.urls()[0], timeout=5).content) == document_size(NAMES[0])
+    assert not any(t.name == "embedded HTTP server" for t in threading.enumerate())
