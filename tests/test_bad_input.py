@@ -76,6 +76,107 @@ class Bad:
 
 
 W8S2 = "lessons_anyio.w8s2"
+LIMITS_ASYNCIO, LIMITS_ANYIO = "lessons_asyncio.w8s4_limits", "lessons_anyio.w8s4_limits"
+BACKEND = {"faithful": (), "asyncio": ("--backend", "asyncio"), "trio": ("--backend", "trio")}
+VIDEO = "the video's code stops at the first failure"
+#: (row name, demo, URL, how the line names the download, the reason)
+FIRST_FAILURES = [
+    (
+        "bad-port",
+        "concurrent",
+        "http://127.0.0.1:99999/",
+        "download of 'http://127.0.0.1:99999/'",
+        "invalid URL: port out of range 0-65535",
+    ),
+    ("xn", "sequential", "http://xn--/", "download of 'http://xn--/'", "invalid host name 'xn--'"),
+    (
+        "empty-label",
+        "lines",
+        "http://a..b/",
+        "download of 'http://a..b/'",
+        "invalid host name 'a..b'",
+    ),
+    (
+        "newline",
+        "concurrent",
+        "http://h/a\nb",
+        "download of 'http://h/a\\nb'",
+        "invalid URL: control or undecodable characters in it",
+    ),
+    (
+        "ftp",
+        "lines",
+        "ftp://127.0.0.1/x",
+        "download of 'ftp://127.0.0.1/x'",
+        "unsupported scheme 'ftp' (http and https only)",
+    ),
+]
+#: (row name, demo, arguments, the one line) for each flavour and backend
+LIMITS_FAILURES = [
+    (
+        "bad-port",
+        "concurrent",
+        ("--url", "http://127.0.0.1:99999/"),
+        "'http://127.0.0.1:99999/' failed: invalid URL: port out of range 0-65535",
+    ),
+    ("xn", "lines", ("--url", "http://xn--/"), "'http://xn--/' failed: invalid host name 'xn--'"),
+    (
+        "empty-label",
+        "sequential",
+        ("--url", "http://a..b/"),
+        "'http://a..b/' failed: invalid host name 'a..b'",
+    ),
+    (
+        "newline",
+        "concurrent",
+        ("--url", "http://h/a\nb"),
+        "'http://h/a\\nb' failed: invalid URL: control or undecodable characters in it",
+    ),
+    (
+        "undecodable",
+        "sequential",
+        ("--url", f"http://127.0.0.1:{CLOSED}/\udcff"),
+        f"'http://127.0.0.1:{CLOSED}/\\udcff' failed: invalid URL: control or undecodable",
+    ),
+    (
+        "refused",
+        "sequential",
+        ("--url", f"http://127.0.0.1:{CLOSED}/"),
+        f"'http://127.0.0.1:{CLOSED}/' failed: connection refused",
+    ),
+    (
+        "ftp",
+        "lines",
+        ("--url", "ftp://127.0.0.1/f1040.pdf"),
+        "'ftp://127.0.0.1/f1040.pdf' failed: unsupported scheme 'ftp' (http and https only)",
+    ),
+    (
+        "no-host",
+        "concurrent",
+        ("--url", "http:///nohost"),
+        "'http:///nohost' failed: no host in the URL",
+    ),
+    (
+        "no-scheme",
+        "sequential",
+        ("--url", "notaurl"),
+        "'notaurl' failed: not a URL: no scheme (http:// or https://)",
+    ),
+    (
+        "bad-ipv6",
+        "lines",
+        ("--url", "http://[::1/"),
+        "'http://[::1/' failed: invalid URL: invalid IPv6 URL",
+    ),
+    ("404", "sequential", ("--url", "/nope.pdf"), "/nope.pdf' failed: HTTP 404 Not Found"),
+    # (on virtual time: the blocking clients of sequential count real seconds)
+    (
+        "timeout",
+        "concurrent",
+        ("--url", "/pub/irs-pdf/f1040.pdf", *SLOW),
+        "/pub/irs-pdf/f1040.pdf' failed: timed out after 0.5 s",
+    ),
+]
 
 ROWS = [
     # -- the lessons: demo names ---------------------------------------------
@@ -253,16 +354,10 @@ ROWS = [
         "argument --count: not a whole number of documents: '1e3'",
     ),
     Bad(
-        "w8s4-limit-negative",
-        ("lessons_asyncio.w8s4", "concurrent", "--limit", "-3"),
+        "w8s4-count-too-many",
+        ("lessons_asyncio.w8s4", "--count", "10001"),
         2,
-        "argument --limit: the number of downloads must be at least 1, not '-3'",
-    ),
-    Bad(
-        "w8s4-timeout-inf",
-        ("lessons_anyio.w8s4", "--timeout", "inf"),
-        2,
-        "argument --timeout: must be a finite number of seconds > 0, not 'inf'",
+        "argument --count: the number of documents must be from 1 to 10000, not '10001'",
     ),
     Bad(
         "w8s4-latency-nan",
@@ -271,101 +366,96 @@ ROWS = [
         "argument --latency: must be a finite number of seconds >= 0, not 'nan'",
     ),
     Bad(
+        "w8s4-latency-past-the-clock",
+        ("lessons_anyio.w8s4", "--latency", "1e10"),
+        2,
+        "argument --latency: must be at most 1e+06 seconds (about 11 days), not '1e10'",
+    ),
+    Bad(
         "w8s4-url-missing",
         ("lessons_anyio.w8s4", "sequential", "--url"),
         2,
         "argument --url: expected one argument",
     ),
-    # -- w8s4: downloads that fail (exit 1), one line each, the demo's output kept
+    # the video's code has no limit and no timeout: those are w8s4_limits'
     Bad(
-        "w8s4-url-closed-port",
-        ("lessons_asyncio.w8s4", "sequential", "--url", f"http://127.0.0.1:{CLOSED}/"),
-        1,
-        f"http://127.0.0.1:{CLOSED}/ failed: connection refused",
-        output=True,
-        process=True,
+        "w8s4-has-no-limit",
+        ("lessons_asyncio.w8s4", "concurrent", "--limit", "3"),
+        2,
+        "unrecognized arguments: --limit 3",
     ),
     Bad(
-        "w8s4-url-closed-port-trio",
-        (
-            "lessons_anyio.w8s4",
-            "concurrent",
-            "--backend",
-            "trio",
-            "--url",
-            f"http://127.0.0.1:{CLOSED}/",
-        ),
-        1,
-        f"http://127.0.0.1:{CLOSED}/ failed: connection refused",
-        output=True,
+        "w8s4-has-no-timeout",
+        ("lessons_anyio.w8s4", "concurrent", "--timeout", "5"),
+        2,
+        "unrecognized arguments: --timeout 5",
     ),
     Bad(
-        "w8s4-url-unknown-host",
-        ("lessons_anyio.w8s4", "concurrent", "--url", "http://nonexistent.invalid/"),
-        1,
-        "http://nonexistent.invalid/ failed: unknown host",
-        output=True,
-        process=True,
+        "limits-limit-negative",
+        (LIMITS_ASYNCIO, "concurrent", "--limit", "-3"),
+        2,
+        "argument --limit: the number of downloads must be at least 1, not '-3'",
     ),
     Bad(
-        "w8s4-url-ftp",
-        ("lessons_anyio.w8s4", "lines", "--backend", "trio", "--url", "ftp://127.0.0.1/f1040.pdf"),
-        1,
-        "ftp://127.0.0.1/f1040.pdf failed: unsupported scheme 'ftp' (http and https only)",
-        output=True,
-        process=True,
+        "limits-limit-not-a-number",
+        (LIMITS_ANYIO, "concurrent", "--limit", "lots"),
+        2,
+        "argument --limit: not a whole number of downloads: 'lots'",
     ),
     Bad(
-        "w8s4-url-no-host",
-        ("lessons_asyncio.w8s4", "concurrent", "--url", "http:///nohost"),
-        1,
-        "http:///nohost failed: no host in the URL",
-        output=True,
+        "limits-timeout-inf",
+        (LIMITS_ANYIO, "--timeout", "inf"),
+        2,
+        "argument --timeout: must be a finite number of seconds > 0, not 'inf'",
     ),
     Bad(
-        "w8s4-url-no-scheme",
-        ("lessons_asyncio.w8s4", "sequential", "--url", "notaurl"),
-        1,
-        "notaurl failed: not a URL: no scheme (http:// or https://)",
-        output=True,
+        "limits-timeout-overflows",
+        (LIMITS_ASYNCIO, "sequential", "--timeout", "1e10"),
+        2,
+        "argument --timeout: must be at most 1e+06 seconds (about 11 days), not '1e10'",
     ),
     Bad(
-        "w8s4-url-bad-ipv6",
-        ("lessons_asyncio.w8s4", "lines", "--url", "http://[::1/"),
-        1,
-        "http://[::1/ failed: invalid URL",
-        output=True,
+        "limits-timeout-zero",
+        (LIMITS_ANYIO, "sequential", "--timeout", "0"),
+        2,
+        "argument --timeout: must be a finite number of seconds > 0, not '0'",
     ),
     Bad(
-        "w8s4-url-404",
-        ("lessons_anyio.w8s4", "sequential", "--url", "/nope.pdf"),
-        1,
-        "/nope.pdf failed: HTTP 404 Not Found",
-        output=True,
+        "limits-timeout-past-float",
+        (LIMITS_ASYNCIO, "--timeout", "1e309"),
+        2,
+        "argument --timeout: must be a finite number of seconds > 0, not '1e309'",
     ),
-    # (on virtual time: the blocking clients of sequential count real seconds)
-    Bad(
-        "w8s4-timeout",
-        ("lessons_asyncio.w8s4", "concurrent", "--url", "/pub/irs-pdf/f1040.pdf", *SLOW),
-        1,
-        "/pub/irs-pdf/f1040.pdf failed: timed out after 0.5 s",
-        output=True,
-    ),
-    Bad(
-        "w8s4-timeout-trio",
-        (
-            "lessons_anyio.w8s4",
-            "lines",
-            "--backend",
-            "trio",
-            "--url",
-            "/pub/irs-pdf/f1040.pdf",
-            *SLOW,
-        ),
-        1,
-        "/pub/irs-pdf/f1040.pdf failed: timed out after 0.5 s",
-        output=True,
-    ),
+    # -- w8s4, the video's code: the first failure ends the demo, in one line (exit 1)
+    *[
+        Bad(
+            f"w8s4-first-failure-{name}-{run}",
+            (
+                "lessons_asyncio.w8s4" if run == "faithful" else "lessons_anyio.w8s4",
+                demo,
+                *BACKEND[run],
+                "--url",
+                url,
+            ),
+            1,
+            f"error: {demo}: {what} failed: {reason} (the video's code stops at the first failure)",
+            output=True,
+        )
+        for name, demo, url, what, reason in FIRST_FAILURES
+        for run in ("faithful", "asyncio", "trio")
+    ],
+    # -- w8s4_limits: a failed download is one line, the same words everywhere (exit 1)
+    *[
+        Bad(
+            f"limits-{name}-{run}",
+            (LIMITS_ASYNCIO if run == "faithful" else LIMITS_ANYIO, demo, *BACKEND[run], *args),
+            1,
+            says,
+            output=True,
+        )
+        for name, demo, args, says in LIMITS_FAILURES
+        for run in ("faithful", "asyncio", "trio")
+    ],
     # -- common.sidebyside ---------------------------------------------------
     Bad(
         "sbs-module-for-a-lesson",

@@ -489,32 +489,3 @@ def test_ctrl_c_on_real_time(job, real_runs):
     else:
         # only what the demo shows on purpose: the lost exception of boom(0)
         assert all("never retrieved" in line for line in rest if line.startswith("Task ")), where
-
-
-# -- found by the real-time runs ------------------------------------------------------
-
-
-def test_a_server_stopped_as_a_client_connects_drops_nothing():
-    """w8s4's server stopped by Ctrl-C just as a client connects: asyncio's
-    accept callback, queued before its future was cancelled, must leave the
-    connection in the backlog (CPython gh-153761: it raised InvalidStateError,
-    logged a traceback, and dropped the socket unclosed).  common.server
-    applies the fix."""
-    import socket
-
-    import common.server  # noqa: F401 (applies the fix)
-
-    loop = asyncio.new_event_loop()
-    try:
-        with socket.create_server(("127.0.0.1", 0)) as listener:
-            listener.setblocking(False)
-            with socket.create_connection(listener.getsockname()) as client:
-                cancelled = loop.create_future()
-                cancelled.cancel()
-                # the callback as the loop runs it once its future is cancelled
-                loop._sock_accept(cancelled, listener)
-                conn, _ = listener.accept()  # still there
-                conn.close()
-                client.close()
-    finally:
-        loop.close()

@@ -4,6 +4,7 @@ import fcntl
 import hashlib
 import io
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -53,7 +54,7 @@ def run(*args, set=None):
 def test_lessons_are_discovered():
     assert "w8s2" in LESSONS
     assert (
-        sorted(LESSONS, key=lambda n: [int(p) if p.isdigit() else p for p in n.split("s")])
+        sorted(LESSONS, key=lambda n: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", n)])
         == LESSONS
     )
 
