@@ -59,8 +59,16 @@ def run_faithful(
                     # it (w8s4's server, started and stopped in a thread, would
                     # be left half-started): during the setup it is only noted,
                     # and raised as the demo starts.
-                    with demo.setup(options) as extra, _interruptible(loop, interrupt):
-                        demo.func(**demo.kwargs({**options, **extra}))
+                    with demo.setup(options) as extra:
+                        try:
+                            with _interruptible(loop, interrupt):
+                                demo.func(**demo.kwargs({**options, **extra}))
+                        finally:
+                            # what the demo left running ends before its setup
+                            # does: w8s4's server, stopped first, would cut the
+                            # downloads short (an error, where Ctrl-C means a
+                            # cancellation)
+                            _cancel_leftovers(loop)
                 except KeyboardInterrupt as exc:
                     if not (interrupt.requested or interrupt.bound):
                         raise
@@ -148,27 +156,34 @@ def _interruptible(loop: asyncio.AbstractEventLoop, interrupt: Interrupt) -> Ite
 
 def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
     """Cancel what the demo left running, let it finish, close the loop."""
-    loop.set_exception_handler(_quiet_about_cancelled)
     try:
-        tasks = asyncio.all_tasks(loop)
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-        for task in tasks:
-            if not task.cancelled() and task.exception() is not None:
-                loop.call_exception_handler(
-                    {
-                        "message": "unhandled exception while the runner closed the loop",
-                        "exception": task.exception(),
-                        "task": task,
-                    }
-                )
+        _cancel_leftovers(loop)
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.run_until_complete(loop.shutdown_default_executor())
     finally:
         asyncio.set_event_loop(None)
         loop.close()
+
+
+def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel the tasks the demo left in ``loop`` and let them finish."""
+    if loop.is_closed():
+        return
+    loop.set_exception_handler(_quiet_about_cancelled)
+    tasks = asyncio.all_tasks(loop)
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+    for task in tasks:
+        if not task.cancelled() and task.exception() is not None:
+            loop.call_exception_handler(
+                {
+                    "message": "unhandled exception while the runner closed the loop",
+                    "exception": task.exception(),
+                    "task": task,
+                }
+            )
 
 
 def _quiet_about_cancelled(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
