@@ -46,5 +46,16 @@ __all__ = [
     "write_atomic",
 ]
 
+
+def __getattr__(name: str) -> str:
+    # ``CSS``: the pages' stylesheet, read when asked for (older callers);
+    # a timeline's SVG needs none: common.views.svg.record_svg
+    if name == "CSS":
+        from common.views.html import stylesheet
+
+        return stylesheet()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 if __name__ == "__main__":
     sys.exit(main())
