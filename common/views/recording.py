@@ -9,7 +9,9 @@ on every build (trio's scheduler is seeded for it:
 
 from __future__ import annotations
 
+import asyncio
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from common.virtual import repeatable_trio
@@ -51,8 +53,19 @@ def record_demo(demo: Demo, backend: str) -> Record:
 
     A demo that runs on its own loop (:func:`on_own_loop`) is recorded on the
     real clock: its lines are kept, in order, all at 0 s, so that the page
-    does not change with the machine's speed.
+    does not change with the machine's speed.  Called where an event loop
+    already runs (a Jupyter cell), the demo is recorded in a thread of its
+    own, where it can have its loop.
     """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _record(demo, backend)
+    with ThreadPoolExecutor(1, thread_name_prefix="views-record") as pool:
+        return pool.submit(_record, demo, backend).result()
+
+
+def _record(demo: Demo, backend: str) -> Record:
     from common.record import Chunk, Record
     from common.runner import run_demo
 
