@@ -184,7 +184,10 @@ async def demo_window():
 
 @lesson.demo(in_video=False)
 async def shutdown():
-    """not in the video: the producer ends the queue, the consumer stops (Queue.shutdown)"""
+    """the producer ends the queue, the consumer stops with it (Queue.shutdown)
+
+    Not in the video: its producer and consumer run forever.
+    """
     queue = asyncio.Queue(maxsize=1)
     start_timer()
     async with asyncio.TaskGroup() as tg:
@@ -194,7 +197,10 @@ async def shutdown():
 
 @lesson.demo(in_video=False)
 async def deadline():
-    """not in the video: the window under asyncio.timeout(3.5), a block of many awaits"""
+    """the window under asyncio.timeout(3.5): one deadline for a block of many awaits
+
+    Not in the video: its window has no deadline.
+    """
     window = asyncio.Semaphore(4)
     start_timer()
     try:
