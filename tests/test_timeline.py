@@ -33,6 +33,7 @@ from common.timeline import (
 from tests.harness import (
     faithful_record,
     lesson_names,
+    modern_record,
     port_record,
 )
 
@@ -228,6 +229,11 @@ def test_known_schedule_faithful(name, demo, spans):
 @pytest.mark.parametrize(("name", "demo", "spans"), known())
 async def test_known_schedule_port(name, demo, spans):
     check_known(await port_record(name, demo), spans)
+
+
+@pytest.mark.parametrize(("name", "demo", "spans"), known())
+def test_known_schedule_modern(name, demo, spans):
+    check_known(modern_record(name, demo), spans)
 
 
 def test_same_instant_order_does_not_change_the_chart():

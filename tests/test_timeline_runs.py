@@ -19,6 +19,7 @@ from tests.harness import (
     faithful_record,
     lesson,
     lesson_names,
+    modern_lesson_names,
     port_lesson_names,
     port_record,
     run_cli,
@@ -66,6 +67,13 @@ def test_every_faithful_demo_charts(name, demo):
     check_charts(faithful_record(name, demo, options=options("asyncio", name)), demo)
 
 
+@pytest.mark.parametrize(("name", "demo"), demos("asyncio.modern", modern_lesson_names()))
+def test_every_modern_demo_charts(name, demo):
+    the_demo = lesson("asyncio.modern", name)[demo]
+    options_ = options("asyncio.modern", name)
+    check_charts(run_demo(the_demo, virtual=True, echo=False, options=options_), demo)
+
+
 @pytest.mark.parametrize(("name", "demo"), demos("anyio", port_lesson_names(), plain=False))
 async def test_every_port_demo_charts(name, demo):
     check_charts(await port_record(name, demo, options=options("anyio", name)), demo)
@@ -103,6 +111,16 @@ def test_cli_timeline_port_after_each_demo():
     assert result.returncode == 0, result.stderr
     for demo in ("morceaux", "gather", "famine"):
         assert f"timeline of {demo} on trio" in result.stdout
+
+
+def test_cli_timeline_on_a_modern_lesson():
+    result = run_cli("lessons_asyncio.modern.w8s8", "window", "--timeline")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout[result.stdout.index("timeline of window") :]
+    rows, resolution = parse_chart(out)
+    # job i lasts (i % 3) + 1 s, 4 at a time (the video's timetable)
+    assert_span(rows, resolution, "job4", 1, 3)
+    assert_span(rows, resolution, "job7", 3, 5)
 
 
 def test_cli_colour_only_on_a_terminal_without_no_color():
