@@ -539,6 +539,12 @@ ROWS = [
         "--left and --right are both anyio: choose two versions",
     ),
     Bad("sbs-unknown-version", (SIDEBYSIDE, "w8s2", "--right", "trio"), 2, "invalid choice"),
+    Bad(
+        "sbs-html-with-a-side",
+        (SIDEBYSIDE, "w8s2", "--left", "modern", "--html", "w8s2.html"),
+        2,
+        "--left and --right choose the terminal view's two versions; a page has all",
+    ),
 ]
 
 

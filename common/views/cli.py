@@ -47,8 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         parser.add_argument(
             f"--{side}",
             choices=VERSIONS,
-            default=default,
-            help=f"the version on the {side} (default: {default})",
+            help=f"the terminal view's version on the {side} (default: {default})",
         )
     parser.add_argument(
         "--width",
@@ -114,6 +113,8 @@ def _main(
     from common.views.page import html_page, index_page
 
     make = render or (lambda name: html_page(name, sources=sources))
+    if (args.all or args.html is not None) and (args.left or args.right):
+        parser.error("--left and --right choose the terminal view's two versions; a page has all")
     if args.all:
         if args.lesson or args.demo or args.html is not None:
             parser.error("--all takes no lesson, --demo or --html (use --out DIR)")
@@ -148,15 +149,16 @@ def _main(
         write(Path(args.html), page)
         _say(args.html)
         return EXIT_OK
-    if args.left == args.right:
-        parser.error(f"--left and --right are both {args.left}: choose two versions")
+    left, right = args.left or "video", args.right or "anyio"
+    if left == right:
+        parser.error(f"--left and --right are both {left}: choose two versions")
     from common.views.terminal import print_terminal
 
     print_terminal(
         args.lesson,
         args.demo,
-        left=args.left,
-        right=args.right,
+        left=left,
+        right=right,
         width=args.width,
         sources=sources,
     )

@@ -19,6 +19,7 @@ from common.views.recording import TIMELINES, on_own_loop, record_demo
 from common.views.sources import (
     LABELS,
     SOURCES,
+    VERSIONS,
     Excerpt,
     Sources,
     check_demo,
@@ -149,7 +150,7 @@ def lesson_view(
     the body of its page, or what Jupyter shows inline."""
     sources.check(name)
     versions = sources.versions(name)
-    lessons = {v: sources.lesson(name, v) for v in ("video", "modern", "anyio")}
+    lessons = {v: sources.lesson(name, v) for v in VERSIONS}
     names = demo_names(list(lessons.values()))
     if demo is not None:
         check_demo(name, demo, list(lessons.values()))
@@ -158,7 +159,7 @@ def lesson_view(
         f"<code>{escape(sources.display_path(name, v))}</code> ({escape(LABELS[v])})"
         for v in versions
     )
-    missing = [v for v in ("video", "modern", "anyio") if v not in versions]
+    missing = [v for v in VERSIONS if v not in versions]
     body = [
         '<div class="lv">',
         f"<header><h1>{escape(sources.title(name))}</h1>",
