@@ -313,3 +313,29 @@ def test_network_check_would_see_a_request(tmp_path):
     netlog = tmp_path / "net.json"
     browse(tmp_path, page.as_uri(), f"--log-net-log={netlog}", "--dump-dom")
     assert "https://example.invalid/x.png" in page_requests(netlog)
+
+
+PICK = """<script>
+// test only (the page has no script): click a label, then say which pairs show
+window.addEventListener("load", () => {
+  const shown = () => [...document.querySelectorAll("#demo-gather .pair")]
+    .filter((pair) => getComputedStyle(pair).display !== "none")
+    .map((pair) => pair.classList[1]);
+  const seen = [shown()];
+  for (const choice of ["p-vm", "p-ma", "p-all", "p-va"]) {
+    document.querySelector(`label.${choice}`).click();
+    seen.push(shown());
+  }
+  document.body.insertAdjacentHTML("beforeend", `<pre id="seen">${JSON.stringify(seen)}</pre>`);
+});
+</script>"""
+
+
+def test_the_pair_is_picked_without_script(tmp_path, modern_page):
+    # the page as it is, with a test's script that clicks the picker's labels
+    page = tmp_path / "w8s2.html"
+    page.write_text(modern_page.replace("</body>", PICK + "</body>"), encoding="utf-8")
+    dom = browse(tmp_path, page.as_uri(), "--dump-dom").stdout
+    seen = json.loads(unescape(dom.rsplit('<pre id="seen">', 1)[1].split("</pre>")[0]))
+    # at first the video ⇄ the port, then each choice alone
+    assert seen == [["p-va"], ["p-vm"], ["p-ma"], ["p-all"], ["p-va"]]
