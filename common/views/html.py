@@ -73,8 +73,9 @@ def _hanging(line: str) -> str:
     return f' style="padding-left:calc({indent}ch + 4px);text-indent:-{indent}ch"'
 
 
-def diff_table(left: Excerpt, right: Excerpt) -> str:
-    """The aligned excerpts as an HTML table (highlighted by pygments' classes)."""
+def diff_table(left: Excerpt, right: Excerpt, titles: tuple[str, str] = ("", "")) -> str:
+    """The aligned excerpts as an HTML table (highlighted by pygments'
+    classes), under ``titles`` (which version is on which side)."""
     if not left.lines and not right.lines:
         return _notes(left, right)
     rows = align(left.lines, right.lines)
@@ -84,6 +85,11 @@ def diff_table(left: Excerpt, right: Excerpt) -> str:
         '<table class="sbs hl">',
         "<colgroup>" + "".join(f'<col class="{c}">' for c in "ncgnc") + "</colgroup>",
     ]
+    if any(titles):
+        out.append(
+            f'<tr class="head"><th colspan="2">{escape(titles[0])}</th><th></th>'
+            f'<th colspan="2">{escape(titles[1])}</th></tr>'
+        )
     for row in rows:
         lr: list[tuple[int, int]] = []
         rr: list[tuple[int, int]] = []

@@ -82,7 +82,7 @@ def _versions_html(excerpts: dict[str, Excerpt], versions: list[str]) -> str:
             )
             parts.append(f'<div class="pair {cls}"><div class="three">{columns}</div></div>')
         else:
-            table = diff_table(excerpts[left], excerpts[right])
+            table = diff_table(excerpts[left], excerpts[right], (LABELS[left], LABELS[right]))
             parts.append(f'<div class="pair {cls}{only}">{table}</div>')
     if not choices:  # a lesson with a single version
         parts += [f'<div class="pair only">{code_table(excerpts[v])}</div>' for v in versions]
