@@ -143,3 +143,16 @@ def test_all_refuses_a_link_among_the_pages_before_writing_any(tmp_path):
     with pytest.raises(UsageError, match=r"b\.html: it is a symbolic link"):
         write_all(tmp_path, ["a.html", "b.html"], make)
     assert made == [] and sorted(os.listdir(tmp_path)) == ["b.html", "real.html"]
+
+
+def test_a_folder_that_does_not_exist(tmp_path):
+    with pytest.raises(UsageError, match=r"cannot write .*/nowhere/page\.html: No such file"):
+        write_atomic(tmp_path / "nowhere" / "page.html", "page")
+    assert os.listdir(tmp_path) == []
+
+
+def test_all_into_a_file(tmp_path):
+    (tmp_path / "site").write_text("not a folder")
+    with pytest.raises(UsageError, match=r"cannot create .*/site: File exists"):
+        write_all(tmp_path / "site", ["a.html"], str.upper)
+    assert (tmp_path / "site").read_text() == "not a folder"
