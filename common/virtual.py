@@ -382,3 +382,37 @@ def wall_clock_follows(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
         yield
     finally:
         time.time = real_time
+
+
+# -- the views: trio's scheduling made repeatable -----------------------------
+
+
+@contextmanager
+def repeatable_trio(seed: int = 0) -> Iterator[None]:
+    """Make trio's scheduling repeatable for the time of the ``with`` block.
+
+    trio runs the tasks that become runnable together in a random order, on
+    purpose.  It has a switch for deterministic tests (its Hypothesis plugin
+    sets it): tasks sorted by creation, then shuffled by its own seeded
+    ``random.Random``.  Both are private; if they are gone, nothing is
+    changed (the views' pages are then no longer the same byte for byte).
+    """
+    import importlib
+
+    try:
+        run: Any = importlib.import_module("trio._core._run")
+    except ImportError:  # pragma: no cover
+        yield
+        return
+    rng = getattr(run, "_r", None)
+    if rng is None or not hasattr(run, "_ALLOW_DETERMINISTIC_SCHEDULING"):  # pragma: no cover
+        yield
+        return
+    saved = run._ALLOW_DETERMINISTIC_SCHEDULING, rng.getstate()
+    run._ALLOW_DETERMINISTIC_SCHEDULING = True
+    rng.seed(seed)
+    try:
+        yield
+    finally:
+        run._ALLOW_DETERMINISTIC_SCHEDULING = saved[0]
+        rng.setstate(saved[1])

@@ -13,28 +13,46 @@ from pathlib import Path
 
 import lessons_anyio
 import lessons_asyncio
+import lessons_asyncio.modern
 from common.runner import Lesson, arun, run_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def lesson(flavour, name):
-    """The :class:`Lesson` of ``lessons_<flavour>.<name>``."""
+    """The :class:`Lesson` of ``lessons_<flavour>.<name>`` (flavour "asyncio",
+    "anyio", or "asyncio.modern" for ``lessons_asyncio.modern.<name>``)."""
     return importlib.import_module(f"lessons_{flavour}.{name}").lesson
+
+
+def _modules(package):
+    """The lesson modules of a package, in order (not its subpackages: the
+    faithful package holds ``modern``)."""
+    return sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.ispkg)
 
 
 def lesson_names():
     """Every lesson that exists in the faithful package, in order."""
-    return sorted(m.name for m in pkgutil.iter_modules(lessons_asyncio.__path__))
+    return _modules(lessons_asyncio)
 
 
 def port_lesson_names():
-    return sorted(m.name for m in pkgutil.iter_modules(lessons_anyio.__path__))
+    return _modules(lessons_anyio)
+
+
+def modern_lesson_names():
+    """Every lesson that exists in ``lessons_asyncio.modern``, in order."""
+    return _modules(lessons_asyncio.modern)
 
 
 def faithful_record(name, demo, **kwargs):
     """Run a faithful demo on a virtual asyncio loop; its :class:`Record`."""
     return run_demo(lesson("asyncio", name)[demo], virtual=True, echo=False, **kwargs)
+
+
+def modern_record(name, demo, **kwargs):
+    """Run a modern demo on a virtual asyncio loop; its :class:`Record`."""
+    return run_demo(lesson("asyncio.modern", name)[demo], virtual=True, echo=False, **kwargs)
 
 
 async def port_record(name, demo, **kwargs):
@@ -78,6 +96,8 @@ __all__ = [
     "faithful_record",
     "lesson",
     "lesson_names",
+    "modern_lesson_names",
+    "modern_record",
     "port_lesson_names",
     "port_record",
     "run_cli",

@@ -73,6 +73,8 @@ class Bad:
     #: run as ``python -m`` in a process of its own (else through the
     #: command line's ``main()`` in this process, which is much faster)
     process: bool = False
+    #: environment variables for a process of its own (an output encoding, COLUMNS)
+    env: dict[str, str] = field(default_factory=dict)
 
 
 W8S2 = "lessons_anyio.w8s2"
@@ -533,6 +535,106 @@ ROWS = [
         stdout="full",
         process=True,
     ),
+    # -- common.sidebyside: hostile input ------------------------------------
+    # any output encoding: the views write what it can encode, and still fail
+    # cleanly when the output takes nothing
+    Bad(
+        "sbs-ascii-output-is-full",
+        (SIDEBYSIDE, "w8s2", "--demo", "famine"),
+        2,
+        "cannot write the output: No space left on device",
+        stdout="full",
+        process=True,
+        env={"PYTHONIOENCODING": "ascii"},
+    ),
+    Bad(
+        "sbs-latin1-output-is-full",
+        (SIDEBYSIDE, "w8s8", "--demo", "window", "--left", "anyio", "--right", "video"),
+        2,
+        "cannot write the output: No space left on device",
+        stdout="full",
+        process=True,
+        env={"PYTHONIOENCODING": "latin-1"},
+    ),
+    Bad(
+        "sbs-ascii-unknown-accented-demo",
+        (SIDEBYSIDE, "w8s2", "--demo", "début"),
+        2,
+        "unknown demo 'd",
+        process=True,
+        env={"PYTHONIOENCODING": "ascii"},
+    ),
+    # --html writes only regular files: a device, a link, a folder are refused
+    Bad(
+        "sbs-html-a-device",
+        (SIDEBYSIDE, "w8s2", "--html", "/dev/null"),
+        2,
+        "cannot write /dev/null: it is not a regular file",
+    ),
+    Bad(
+        "sbs-html-a-symlink-to-stdout",
+        (SIDEBYSIDE, "w8s2", "--html", "/proc/self/fd/1"),
+        2,
+        "cannot write /proc/self/fd/1: it is a symbolic link",
+    ),
+    Bad(
+        "sbs-html-dev-stdout",
+        (SIDEBYSIDE, "w8s2", "--demo", "gather", "--html", "/dev/stdout"),
+        2,
+        "cannot write /dev/stdout: it is a symbolic link",
+    ),
+    # numbers past what makes sense
+    Bad(
+        "sbs-width-a-billion",
+        (SIDEBYSIDE, "w8s2", "--width", "1000000000"),
+        2,
+        "--width must be between 40 and 1000, not 1000000000",
+    ),
+    Bad(
+        "sbs-width-just-too-wide",
+        (SIDEBYSIDE, "w8s8", "--demo", "window", "--width", "1001"),
+        2,
+        "--width must be between 40 and 1000, not 1001",
+    ),
+    Bad("sbs-width-negative", (SIDEBYSIDE, "w8s2", "--width=-80"), 2, "--width must be between"),
+    # smaller: a folder written as dir/, an empty file name, COLUMNS=0
+    Bad(
+        "sbs-html-existing-folder-with-slash",
+        (SIDEBYSIDE, "w8s2", "--html", "site/"),
+        2,
+        "cannot write site/: a name ending in / is a folder; give a file name",
+        files={"site": None},
+    ),
+    Bad(
+        "sbs-html-new-folder-with-slash",
+        (SIDEBYSIDE, "w8s2", "--demo", "gather", "--html", "new/"),
+        2,
+        "cannot write new/: a name ending in / is a folder",
+    ),
+    Bad("sbs-html-empty", (SIDEBYSIDE, "w8s2", "--html", ""), 2, "--html needs a file name"),
+    # COLUMNS=0 once printed nothing (so a full output went unnoticed)
+    Bad(
+        "sbs-columns-zero-output-is-full",
+        (SIDEBYSIDE, "w8s2", "--demo", "morceaux"),
+        2,
+        "cannot write the output: No space left on device",
+        stdout="full",
+        process=True,
+        env={"COLUMNS": "0"},
+    ),
+    Bad(
+        "sbs-left-and-right-the-same",
+        (SIDEBYSIDE, "w8s2", "--left", "anyio"),
+        2,
+        "--left and --right are both anyio: choose two versions",
+    ),
+    Bad("sbs-unknown-version", (SIDEBYSIDE, "w8s2", "--right", "trio"), 2, "invalid choice"),
+    Bad(
+        "sbs-html-with-a-side",
+        (SIDEBYSIDE, "w8s2", "--left", "modern", "--html", "w8s2.html"),
+        2,
+        "--left and --right choose the terminal view's two versions; a page has all",
+    ),
 ]
 
 
@@ -570,7 +672,7 @@ def prepare(row, folder):
 
 def run_in_a_process(row, folder):
     before = prepare(row, folder)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LESSONS_VIRTUAL_TIME": "1"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LESSONS_VIRTUAL_TIME": "1", **row.env}
     with open(os.devnull if row.stdout == "pipe" else "/dev/full", "w") as full:
         result = subprocess.run(
             [sys.executable, "-m", *row.argv],
@@ -640,40 +742,38 @@ def test_bad_input(row, request, tmp_path, monkeypatch, capsys, caplog):
 # -- Ctrl-C while common.sidebyside writes its pages ----------------------------
 
 
-def test_sidebyside_ctrl_c_while_writing_leaves_the_folder_as_it_was(tmp_path, capsys, monkeypatch):
+def test_sidebyside_ctrl_c_while_writing_leaves_the_folder_as_it_was(tmp_path, capsys):
     """Ctrl-C between two pages of ``--all``: one line, exit 130, and the
     pages written so far are put back as they were."""
     site = tmp_path / "site"
     site.mkdir()
     (site / "w8s2.html").write_text("my old page")
     before = snapshot(tmp_path)
-    real_write = sidebyside.write_atomic
     written = []
 
     def write_then_ctrl_c(path, text):
         if len(written) == 2:
             raise KeyboardInterrupt
-        real_write(path, text)
+        sidebyside.write_atomic(path, text)
         written.append(path)
 
-    monkeypatch.setattr(sidebyside, "write_atomic", write_then_ctrl_c)
-    monkeypatch.setattr(sidebyside, "html_page", lambda name, demo=None: f"<p>{name}</p>")
-    assert sidebyside.main(["--all", "--out", str(site)]) == 130
+    argv = ["--all", "--out", str(site)]
+    render = lambda name: f"<p>{name}</p>"  # noqa: E731
+    assert sidebyside.main(argv, render=render, write=write_then_ctrl_c) == 130
     assert len(written) == 2 and written[0].name == "w8s2.html"
     out, err = capsys.readouterr()
     assert (out, err) == ("", "interrupted (Ctrl-C)\n")
     assert snapshot(tmp_path) == before
 
 
-def test_sidebyside_all_into_a_new_folder_that_fails_removes_it(tmp_path, capsys, monkeypatch):
+def test_sidebyside_all_into_a_new_folder_that_fails_removes_it(tmp_path, capsys):
     """The folders ``--all --out`` made are removed when it fails."""
-    monkeypatch.setattr(sidebyside, "html_page", lambda name, demo=None: f"<p>{name}</p>")
 
     def fail(path, text):
         raise sidebyside.UsageError(f"cannot write {path}: No space left on device")
 
-    monkeypatch.setattr(sidebyside, "write_atomic", fail)
-    assert sidebyside.main(["--all", "--out", str(tmp_path / "new" / "site")]) == 2
+    argv = ["--all", "--out", str(tmp_path / "new" / "site")]
+    assert sidebyside.main(argv, render=lambda name: f"<p>{name}</p>", write=fail) == 2
     assert "No space left on device" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
@@ -721,7 +821,7 @@ def test_ctrl_c_while_a_page_is_written_leaves_no_temporary_file(tmp_path, monke
     def ctrl_c(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sidebyside.os, "replace", ctrl_c)
+    monkeypatch.setattr(os, "replace", ctrl_c)
     with pytest.raises(KeyboardInterrupt):
         sidebyside.write_atomic(target, "new")
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
