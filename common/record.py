@@ -10,6 +10,7 @@ stream, unless told to keep quiet.
 from __future__ import annotations
 
 import io
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -74,6 +75,22 @@ class Record:
     def characters(self, stream: str = "stdout") -> list[tuple[float, str]]:
         """Every character with its time: for output printed with ``end=''``."""
         return [(round(c.time, 6), ch) for c in self.chunks if c.stream == stream for ch in c.text]
+
+    def _repr_svg_(self) -> str:
+        """The timeline, for Jupyter: a record returned by a cell is drawn inline.
+
+        The same drawing as the HTML page's (:func:`common.timeline.to_svg`),
+        with the page's rules for it inside the ``<svg>``, since a notebook
+        has no stylesheet for it; no script, nothing fetched.
+        """
+        # imported here: the recorder runs every demo, the drawing is only for Jupyter
+        from common.sidebyside import CSS
+        from common.timeline import build, to_svg
+
+        svg = to_svg(build(self))
+        rules = " ".join(re.findall(r"svg[^{}]*\{[^{}]*\}", CSS))
+        head, _, rest = svg.partition(">")
+        return f"{head}><style>{' '.join(rules.split())}</style>{rest}"
 
 
 class _Tap(io.TextIOBase):
