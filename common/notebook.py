@@ -157,7 +157,7 @@ def _forever_note(faithful: Lesson, port: Lesson, demo_name: str) -> str:
         who = "The video's version runs" if demos[0].forever is not None else "The port runs"
     return (
         f"\n\n{who} forever: interrupt the kernel (■) to stop it, as the video does with"
-        f" Ctrl-C; the runner stops it after {max(bounds):g} s at the latest."
+        f" Ctrl-C; otherwise the runner does it for you after {max(bounds):g} s."
     )
 
 

@@ -1,0 +1,168 @@
+"""Notebooks: what a demo run from a Jupyter cell costs, and what 100 leave behind.
+
+A real kernel (ipykernel, started as the tests start it: :mod:`tests.kernel`)
+runs the demos with ``from common import run``.
+
+* Cell overhead: the wall time of a cell ``run(demo, virtual=True)``, from
+  the request sent to the kernel being idle again (what the user waits for:
+  the cell's dispatch, the run in its worker thread, the output forwarded,
+  the timeline drawn as SVG), against the same run made as the command line
+  makes it (``run_demo``, its output to a string) in this plain process.  On
+  virtual time the demo's own waiting is none, the same on both sides, so the
+  difference is what the notebook adds.  Medians after a warm-up run.
+* 100 consecutive runs in one kernel (faithful, port on asyncio, port on
+  trio, in turn): the kernel's threads (Python's and the OS's), open file
+  descriptors and resident memory before and after, and the growth of its
+  peak resident set.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import time
+from typing import TYPE_CHECKING
+
+from benchmarks.report import Log, Section, Table, median, ms, verdict
+
+if TYPE_CHECKING:
+    from tests.kernel import Kernel
+
+TARGET = 0.050  # a cell costs at most 50 ms more than the command line
+TITLE = "6. Notebooks: demos in a Jupyter kernel"
+IMPORTS = (
+    "from common import run\n"
+    "from lessons_asyncio import {name} as faithful\n"
+    "from lessons_anyio import {name} as port\n"
+)
+#: (label, lesson, demo, flavour, backend)
+DEMOS = [
+    ("w8s2 gather, faithful", "w8s2", "gather", "asyncio", "asyncio"),
+    ("w8s2 gather, port on asyncio", "w8s2", "gather", "anyio", "asyncio"),
+    ("w8s8 window, port on trio", "w8s8", "window", "anyio", "trio"),
+]
+PROBE = """\
+import json, os, resource, threading
+print(json.dumps({
+    "python threads": threading.active_count(),
+    "OS threads": len(os.listdir("/proc/self/task")),
+    "open fds": len(os.listdir("/proc/self/fd")),
+    "RSS": int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE"),
+    "peak RSS": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+}))"""
+
+
+def call(flavour: str, demo: str, backend: str) -> str:
+    lesson = "faithful" if flavour == "asyncio" else "port"
+    on = f', backend="{backend}"' if flavour == "anyio" else ""
+    return f'run({lesson}.lesson["{demo}"]{on}, virtual=True)'
+
+
+def cell_seconds(kernel: Kernel, code: str) -> float:
+    """Wall time of one cell, request to idle, on this side of the wire."""
+    start = time.perf_counter()
+    cell = kernel.execute(code)
+    took = time.perf_counter() - start
+    if cell.error is not None:
+        raise RuntimeError(f"{code!r} failed in the kernel: {cell.reply['content']}")
+    return took
+
+
+def command_line_seconds(flavour: str, name: str, demo: str, backend: str) -> float:
+    """The same run as the command line makes it, here."""
+    from common.runner import run_demo
+    from tests.harness import lesson
+
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        run_demo(lesson(flavour, name)[demo], backend=backend, virtual=True)
+    return time.perf_counter() - start
+
+
+def overhead(kernel: Kernel, repeats: int, log: Log) -> tuple[Table, float]:
+    table = Table(
+        ["demo (virtual time)", "cell, median ms", "command line, median ms", "overhead ms"],
+        caption=f"Cell against command line, median of {repeats} after one warm-up run each:",
+    )
+    worst = 0.0
+    for label, name, demo, flavour, backend in DEMOS:
+        log(f"  {label}…")
+        code = IMPORTS.format(name=name) + call(flavour, demo, backend)
+        cell_seconds(kernel, code)
+        command_line_seconds(flavour, name, demo, backend)
+        cells, lines = [], []
+        for _ in range(repeats):  # interleaved: a burst of load hits both alike
+            cells.append(cell_seconds(kernel, code))
+            lines.append(command_line_seconds(flavour, name, demo, backend))
+        extra = median(cells) - median(lines)
+        worst = max(worst, extra)
+        table.rows.append([label, ms(median(cells)), ms(median(lines)), ms(extra)])
+    return table, worst
+
+
+def probe(kernel: Kernel) -> dict[str, int]:
+    cell = kernel.execute(PROBE)
+    return dict(json.loads(cell.stream()))
+
+
+def hundred_runs(kernel: Kernel, runs: int, log: Log) -> tuple[Table, bool, float]:
+    codes = [IMPORTS.format(name=name) + call(f, d, b) for _, name, d, f, b in DEMOS]
+    for code in codes:  # warm-up: imports, first loops, lazy modules
+        cell_seconds(kernel, code)
+    before = probe(kernel)
+    log(f"  {runs} runs in one kernel…")
+    for k in range(runs):
+        cell_seconds(kernel, codes[k % len(codes)])
+    after = probe(kernel)
+    table = Table(
+        ["kernel", "before", f"after {runs} runs", "growth"],
+        caption=f"{runs} consecutive runs in one kernel ({', '.join(label for label, *_ in DEMOS)}"
+        " in turn), after one warm-up run of each:",
+    )
+    for key in before:
+        size = key in ("RSS", "peak RSS")
+        shown = (lambda v: f"{v / 1e6:.1f} MB") if size else str
+        grew = after[key] - before[key]
+        table.rows.append(
+            [key, shown(before[key]), shown(after[key]), f"{grew / 1e6:+.1f} MB" if size else grew]
+        )
+    back = all(after[k] == before[k] for k in ("python threads", "OS threads", "open fds"))
+    return table, back, after["peak RSS"] - before["peak RSS"]
+
+
+def run(*, quick: bool, log: Log = print) -> Section:
+    from tests.kernel import Kernel, KernelSpecs
+
+    repeats, runs = (5, 20) if quick else (15, 100)
+    section = Section(TITLE, intro=[__doc__.split("\n\n", 1)[1].strip()] if __doc__ else [])
+    specs = KernelSpecs()
+    try:
+        kernel = Kernel(specs)
+        try:
+            table, worst = overhead(kernel, repeats, log)
+            section.tables.append(table)
+            leaks, back, peak = hundred_runs(kernel, runs, log)
+            section.tables.append(leaks)
+        finally:
+            kernel.close()
+    finally:
+        specs.close()
+    judged = None if quick else worst <= TARGET
+    section.targets.append(
+        [
+            f"a demo in a notebook cell ≤ {TARGET * 1000:g} ms more than on the command line",
+            f"at most {ms(worst)} ms more",
+            verdict(judged),
+        ]
+    )
+    section.targets.append(
+        [
+            f"{runs} runs in one kernel: threads and fds back to their baseline",
+            ("back" if back else "NOT back (see section 6)") + f"; peak RSS {peak / 1e6:+.1f} MB",
+            verdict(None if quick else back),
+        ]
+    )
+    if quick:
+        section.notes.append("Quick run: fewer runs; the targets are not judged.")
+    return section
