@@ -19,9 +19,11 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import importlib
 import importlib.util
 import inspect
 import os
+import pkgutil
 import re
 import sys
 import tempfile
@@ -29,23 +31,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from common.sidebyside import (
-    DIFFERS,
-    FAITHFUL,
-    PORT,
-    UsageError,
-    check_lesson,
-    check_target,
-    demo_names,
-    lesson_names,
-    lesson_of,
-    write_atomic,
-)
+from common.sidebyside import UsageError, check_target, write_atomic
 
 if TYPE_CHECKING:
     from common.runner import Demo, Lesson
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+FAITHFUL, PORT = "lessons_asyncio", "lessons_anyio"
+BACKENDS = ("asyncio", "trio")
+DIFFERS = "Differs from the asyncio version:"  # how a port's docstring lists its changes
 HINT = "remove it, or choose another --out"
 
 SETUP = """\
@@ -67,14 +61,30 @@ HOW = (
 )
 
 
+def lesson_names() -> list[str]:
+    """The lessons that have a faithful version and a port, in the course's order."""
+    faithful, port = (
+        pkgutil.iter_modules(importlib.import_module(p).__path__) for p in (FAITHFUL, PORT)
+    )
+    names = {m.name for m in faithful} & {m.name for m in port}
+    return sorted(
+        names, key=lambda n: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", n)]
+    )
+
+
+def lesson_of(package: str, name: str) -> Lesson:
+    if name not in lesson_names():
+        raise UsageError(f"unknown lesson {name!r} (choose from {', '.join(lesson_names())})")
+    return importlib.import_module(f"{package}.{name}").lesson  # type: ignore[no-any-return]
+
+
 def markdown(rst: str) -> str:
     """A docstring's text as Markdown: ````code```` becomes ```code```."""
     return re.sub(r"``(.+?)``", r"`\1`", rst, flags=re.DOTALL)
 
 
 def docstring_parts(doc: str) -> tuple[str, list[str], str]:
-    """A lesson docstring's title, its explanation (paragraphs, without the
-    "Run it:" commands) and its "Differs from the asyncio version" list."""
+    """A lesson docstring's title, its explanation (without "Run it:") and its Differs list."""
     paragraphs = doc.strip().split("\n\n")
     title, _, first = paragraphs[0].partition("\n")
     body = [first, *paragraphs[1:]] if first.strip() else paragraphs[1:]
@@ -116,8 +126,7 @@ class Source:
         self.spans.pop("lesson", None)  # the registry, not the lesson's code
 
     def needed(self, name: str) -> list[str]:
-        """``name`` and the module's definitions it uses, directly or not,
-        in the order of the file."""
+        """``name`` and the definitions it uses, directly or not, in file order."""
         found, todo = set(), [name]
         while todo:
             current = todo.pop()
@@ -167,8 +176,7 @@ def _run_calls(demo_name: str, faithful: Lesson, port: Lesson) -> list[str]:
         calls.append(f'run(faithful.lesson["{demo_name}"], virtual=VIRTUAL)')
     if demo_name in port.demos:
         calls += [
-            f'run(port.lesson["{demo_name}"], backend="{backend}", virtual=VIRTUAL)'
-            for backend in ("asyncio", "trio")
+            f'run(port.lesson["{demo_name}"], backend="{b}", virtual=VIRTUAL)' for b in BACKENDS
         ]
     return calls
 
@@ -177,7 +185,6 @@ def build(name: str) -> Any:
     """The notebook of lesson ``name`` (an ``nbformat`` notebook node)."""
     from nbformat import v4
 
-    check_lesson(name)
     faithful, port = lesson_of(FAITHFUL, name), lesson_of(PORT, name)
     title, explained, _ = docstring_parts(sys.modules[faithful.module].__doc__ or name)
     _, _, differs = docstring_parts(sys.modules[port.module].__doc__ or "")
@@ -189,18 +196,19 @@ def build(name: str) -> Any:
     ]
     sources = {FAITHFUL: Source(faithful), PORT: Source(port)}
     shown: dict[str, set[str]] = {FAITHFUL: set(), PORT: set()}
-    for demo_name in demo_names(faithful, port):
+    # the video's demos in its order, then the port's own
+    for demo_name in [*faithful.demos, *(n for n in port.demos if n not in faithful.demos)]:
         first = faithful.demos.get(demo_name) or port.demos[demo_name]
         note = "" if first.in_video else " (not in the video: the port adds it)"
         intro = f"## {demo_name}\n\n{markdown(first.description)}{note}"
         for lesson, package, what in (
-            (faithful, FAITHFUL, "The video's code"),
-            (port, PORT, "The port"),
+            (faithful, FAITHFUL, "The video's"),
+            (port, PORT, "The port's"),
         ):
             if demo_name not in lesson.demos:
                 continue
             demo = lesson.demos[demo_name]
-            heading = f"### {what}: `{package}/{name}.py`"
+            heading = f"### {what} code: `{package}/{name}.py`"
             if package == PORT and demo.description != first.description:
                 heading += f"\n\n{markdown(demo.description)}"
             text = _code_cell_text(demo, sources[package], shown[package], heading)
@@ -230,10 +238,6 @@ def to_json(notebook: Any) -> str:
 
     nbformat.validate(notebook)
     return nbformat.writes(notebook) + "\n"  # type: ignore[no-untyped-call,no-any-return]
-
-
-# --------------------------------------------------------------------------
-# Writing
 
 
 def write_new(path: Path, text: str) -> None:
@@ -285,10 +289,6 @@ def write_all(out: Path) -> list[Path]:
     return written
 
 
-# --------------------------------------------------------------------------
-# Command line
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
@@ -299,8 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m common.notebook",
         description="Write a lesson's Jupyter notebook: the video's code, the port's,"
         " and cells that run them.",
-        epilog="Exit codes: 0 done, 1 nbformat missing, 2 usage error or a file that"
-        " cannot be written, 130 interrupted (Ctrl-C).",
+        epilog="Exit codes: 0 done, 1 nbformat missing, 2 usage error, 130 interrupted.",
     )
     parser.add_argument("lesson", nargs="?", help="the lesson, e.g. w8s8")
     parser.add_argument(
