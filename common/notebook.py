@@ -56,8 +56,10 @@ VIRTUAL = os.environ.get("LESSONS_VIRTUAL_TIME", "") not in ("", "0")"""
 HOW = (
     "Each demo below shows the video's code (`{faithful}/{name}.py`), then the port's"
     " (`{port}/{name}.py`, anyio), then runs them: what a demo prints appears as it is"
-    " printed, and the cell ends with the run's timeline.  The kernel imports the lessons"
-    " from the project: install it (`pip install .`) or keep this notebook in its folder."
+    " printed, and the cell ends with the run's timeline.  Interrupting the kernel (■)"
+    " stops a demo as Ctrl-C does: its cleanup runs, then the cell shows `KeyboardInterrupt`."
+    "  The kernel imports the lessons from the project: install it (`pip install .`)"
+    " or keep this notebook in its folder."
 )
 
 
