@@ -7,7 +7,7 @@ runs the demos with ``from common import run``.
   the request sent to the kernel being idle again (what the user waits for:
   the cell's dispatch, the run in its worker thread, the output forwarded,
   the timeline drawn as SVG), against the same run made as the command line
-  makes it (``run_demo``, its output to a string) in this plain process.  On
+  makes it (``run_demo``, its output to a pipe) in a fresh process.  On
   virtual time the demo's own waiting is none, the same on both sides, so the
   difference is what the notebook adds.  Medians after a warm-up run.
 * 100 consecutive runs in one kernel (faithful, port on asyncio, port on
@@ -18,18 +18,20 @@ runs the demos with ``from common import run``.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
+import subprocess
+import sys
 import time
 from typing import TYPE_CHECKING
 
 from benchmarks.report import Log, Section, Table, median, ms, verdict
+from benchmarks.worker import ROOT, worker_env
 
 if TYPE_CHECKING:
     from tests.kernel import Kernel
 
 TARGET = 0.050  # a cell costs at most 50 ms more than the command line
+SETTLE, QUIET = 60.0, 12.0  # ipykernel's clean-up of threads' sockets runs every 10 s
 TITLE = "6. Notebooks: demos in a Jupyter kernel"
 IMPORTS = (
     "from common import run\n"
@@ -43,14 +45,26 @@ DEMOS = [
     ("w8s8 window, port on trio", "w8s8", "window", "anyio", "trio"),
 ]
 PROBE = """\
-import json, os, resource, threading
+import gc, json, os, resource, threading
+gc.collect()
 print(json.dumps({
-    "python threads": threading.active_count(),
+    "Python objects (after gc.collect)": len(gc.get_objects()),
+    "Python threads": threading.active_count(),
     "OS threads": len(os.listdir("/proc/self/task")),
     "open fds": len(os.listdir("/proc/self/fd")),
     "RSS": int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE"),
     "peak RSS": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
 }))"""
+
+
+GC = """\
+import gc, json, time
+times = []
+for _ in range(5):
+    start = time.perf_counter()
+    gc.collect()
+    times.append(time.perf_counter() - start)
+print(json.dumps({"seconds": sorted(times)[2], "objects": len(gc.get_objects())}))"""
 
 
 def call(flavour: str, demo: str, backend: str) -> str:
@@ -70,14 +84,29 @@ def cell_seconds(kernel: Kernel, code: str) -> float:
 
 
 def command_line_seconds(flavour: str, name: str, demo: str, backend: str) -> float:
-    """The same run as the command line makes it, here."""
-    from common.runner import run_demo
-    from tests.harness import lesson
-
-    start = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()):
-        run_demo(lesson(flavour, name)[demo], backend=backend, virtual=True)
-    return time.perf_counter() - start
+    """The same run as the command line makes it (``run_demo`` in the main
+    thread, its output to a pipe), timed in a fresh process of its own: its
+    heap is a command line's, not this harness's.  One warm-up run first."""
+    script = (
+        "import sys, time\n"
+        "from common.api import run_demo\n"
+        "from tests.harness import lesson\n"
+        f"demo = lesson({flavour!r}, {name!r})[{demo!r}]\n"
+        f"run_demo(demo, backend={backend!r}, virtual=True)\n"
+        "start = time.perf_counter()\n"
+        f"run_demo(demo, backend={backend!r}, virtual=True)\n"
+        "print(time.perf_counter() - start, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=worker_env(),
+        timeout=120,
+        check=True,
+    )
+    return float(result.stderr.strip().splitlines()[-1])
 
 
 def overhead(kernel: Kernel, repeats: int, log: Log) -> tuple[Table, float]:
@@ -98,7 +127,28 @@ def overhead(kernel: Kernel, repeats: int, log: Log) -> tuple[Table, float]:
         extra = median(cells) - median(lines)
         worst = max(worst, extra)
         table.rows.append([label, ms(median(cells)), ms(median(lines)), ms(extra)])
+    inside = json.loads(kernel.execute(GC).stream())
+    here = json.loads(_gc_here())
+    table.notes.append(
+        f"A full `gc.collect()`, which the faithful runner makes at the end of each demo,"
+        f" takes {ms(inside['seconds'])} ms in the kernel ({inside['objects']:,} objects)"
+        f" and {ms(here['seconds'])} ms in a process that has run a demo"
+        f" ({here['objects']:,} objects)."
+    )
     return table, worst
+
+
+def _gc_here() -> str:
+    """:data:`GC` in a fresh process that has run a demo, as a command line."""
+    script = (
+        "from common.api import run_demo\n"
+        "from tests.harness import lesson\n"
+        "run_demo(lesson('asyncio', 'w8s2')['gather'], virtual=True, echo=False)\n"
+    ) + GC
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True, text=True, cwd=ROOT, env=worker_env(), timeout=120, check=True,
+    ).stdout  # fmt: skip
 
 
 def probe(kernel: Kernel) -> dict[str, int]:
@@ -106,28 +156,57 @@ def probe(kernel: Kernel) -> dict[str, int]:
     return dict(json.loads(cell.stream()))
 
 
+def settled(kernel: Kernel, log: Log) -> tuple[dict[str, int], float]:
+    """Probe until the fds have not changed for a while (:data:`QUIET` s, or
+    :data:`SETTLE` s in all): ipykernel keeps an output socket (an eventfd)
+    per thread that printed, and closes those of finished threads every 10 s."""
+    log("  waiting for ipykernel's clean-up of finished threads' sockets…")
+    start = quiet_since = time.monotonic()
+    last = probe(kernel)
+    while time.monotonic() - quiet_since < QUIET and time.monotonic() - start < SETTLE:
+        time.sleep(1)
+        now = probe(kernel)
+        if now["open fds"] != last["open fds"]:
+            quiet_since = time.monotonic()
+        last = now
+    return last, time.monotonic() - start
+
+
 def hundred_runs(kernel: Kernel, runs: int, log: Log) -> tuple[Table, bool, float]:
     codes = [IMPORTS.format(name=name) + call(f, d, b) for _, name, d, f, b in DEMOS]
     for code in codes:  # warm-up: imports, first loops, lazy modules
         cell_seconds(kernel, code)
-    before = probe(kernel)
+    before, _ = settled(kernel, log)
     log(f"  {runs} runs in one kernel…")
     for k in range(runs):
         cell_seconds(kernel, codes[k % len(codes)])
-    after = probe(kernel)
+    right_after = probe(kernel)
+    after, waited = settled(kernel, log)
     table = Table(
-        ["kernel", "before", f"after {runs} runs", "growth"],
+        ["kernel", "before", f"right after {runs} runs", f"{waited:.0f} s later", "growth"],
         caption=f"{runs} consecutive runs in one kernel ({', '.join(label for label, *_ in DEMOS)}"
         " in turn), after one warm-up run of each:",
+        notes=[
+            "Right after the runs, the extra fds are ipykernel's: one `eventfd` per thread"
+            " that printed (each run prints from a thread of its own), closed by ipykernel"
+            " every 10 s once the thread has ended.  *Before* and the last column are taken"
+            f" once the kernel's fds have not changed for {QUIET:g} s.",
+        ],
     )
     for key in before:
         size = key in ("RSS", "peak RSS")
         shown = (lambda v: f"{v / 1e6:.1f} MB") if size else str
         grew = after[key] - before[key]
         table.rows.append(
-            [key, shown(before[key]), shown(after[key]), f"{grew / 1e6:+.1f} MB" if size else grew]
+            [
+                key,
+                shown(before[key]),
+                shown(right_after[key]),
+                shown(after[key]),
+                f"{grew / 1e6:+.1f} MB" if size else grew,
+            ]
         )
-    back = all(after[k] == before[k] for k in ("python threads", "OS threads", "open fds"))
+    back = all(after[k] == before[k] for k in ("Python threads", "OS threads", "open fds"))
     return table, back, after["peak RSS"] - before["peak RSS"]
 
 
