@@ -45,10 +45,11 @@ DEMOS = [
     ("w8s8 window, port on trio", "w8s8", "window", "anyio", "trio"),
 ]
 PROBE = """\
-import gc, json, os, resource, threading
+import asyncio, gc, json, os, resource, threading
 gc.collect()
 print(json.dumps({
     "Python objects (after gc.collect)": len(gc.get_objects()),
+    "tasks of the kernel's asyncio loop": len(asyncio.all_tasks()),
     "Python threads": threading.active_count(),
     "OS threads": len(os.listdir("/proc/self/task")),
     "open fds": len(os.listdir("/proc/self/fd")),
@@ -206,7 +207,8 @@ def hundred_runs(kernel: Kernel, runs: int, log: Log) -> tuple[Table, bool, floa
                 f"{grew / 1e6:+.1f} MB" if size else grew,
             ]
         )
-    back = all(after[k] == before[k] for k in ("Python threads", "OS threads", "open fds"))
+    kept = ("tasks of the kernel's asyncio loop", "Python threads", "OS threads", "open fds")
+    back = all(after[k] == before[k] for k in kept)
     return table, back, after["peak RSS"] - before["peak RSS"]
 
 
@@ -237,7 +239,7 @@ def run(*, quick: bool, log: Log = print) -> Section:
     )
     section.targets.append(
         [
-            f"{runs} runs in one kernel: threads and fds back to their baseline",
+            f"{runs} runs in one kernel: threads, fds and tasks back to their baseline",
             ("back" if back else "NOT back (see section 6)") + f"; peak RSS {peak / 1e6:+.1f} MB",
             verdict(None if quick else back),
         ]
