@@ -158,12 +158,19 @@ class _Worker(threading.Thread):
         self.demo, self.kwargs = demo, kwargs
         self.record: Record | None = None
         self.error: BaseException | None = None
+        #: Set when the outcome is known.  Waited on instead of ``join()``:
+        #: on Python 3.11 and 3.12 a ``join()`` interrupted by Ctrl-C marks the
+        #: thread finished while it still runs (CPython gh-90882), and the
+        #: next ``join()`` returns at once, before the demo's cleanup.
+        self.done = threading.Event()
 
     def run(self) -> None:
         try:
             self.record = run_demo(self.demo, **self.kwargs)
         except BaseException as exc:  # handed to the caller, who raises it
             self.error = exc
+        finally:
+            self.done.set()
 
     def outcome(self, interrupt: Interrupt, own: bool) -> Record:
         if self.error is not None:
@@ -220,20 +227,21 @@ def run(
     interrupt = interrupt if interrupt is not None else Interrupt()
     worker = _start(found, interrupt, virtual, {**kwargs, "backend": backend})
     try:
-        worker.join()
+        worker.done.wait()
     except KeyboardInterrupt:
         # Ctrl-C, or the kernel's interrupt, in the waiting thread: the demo's
         interrupt.press()
         _join_through_ctrl_c(worker)
+    worker.join()  # the outcome is known: the thread only has to end
     return worker.outcome(interrupt, own)
 
 
-def _join_through_ctrl_c(worker: threading.Thread) -> None:
+def _join_through_ctrl_c(worker: _Worker) -> None:
     """Wait for the demo's cleanup; more Ctrl-C changes nothing (as on the
     command line): the demo is already stopping."""
     while True:
         try:
-            worker.join()
+            worker.done.wait()
             return
         except KeyboardInterrupt:
             continue

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextvars
 import io
+import re
 import sys
 import threading
 from array import array
@@ -142,6 +143,22 @@ class Record:
     def characters(self, stream: str = "stdout") -> list[tuple[float, str]]:
         """Every character with its time: for output printed with ``end=''``."""
         return [(round(t, 6), ch) for t, text in self._writes(stream) for ch in text]
+
+    def _repr_svg_(self) -> str:
+        """The timeline, for Jupyter: a record returned by a cell is drawn inline.
+
+        The same drawing as the HTML page's (:func:`common.timeline.to_svg`),
+        with the page's rules for it inside the ``<svg>``, since a notebook
+        has no stylesheet for it; no script, nothing fetched.
+        """
+        # imported here: the recorder runs every demo, the drawing is only for Jupyter
+        from common.sidebyside import CSS
+        from common.timeline import build, to_svg
+
+        svg = to_svg(build(self))
+        rules = " ".join(re.findall(r"svg[^{}]*\{[^{}]*\}", CSS))
+        head, _, rest = svg.partition(">")
+        return f"{head}><style>{' '.join(rules.split())}</style>{rest}"
 
 
 def write_safely(target: TextIO, text: str) -> None:
