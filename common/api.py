@@ -110,7 +110,7 @@ def run_demo(
                 demo, duration=duration, interrupt=interrupt, loop_factory=factory, debug=debug,
                 **common,
             )  # fmt: skip
-        if demo.lesson.flavour == "modern":
+        if demo.lesson.flavour == "modern" and demo.is_async:
             from common.run_modern import run_modern
 
             return run_modern(

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextvars
 import io
-import re
 import sys
 import threading
 from array import array
@@ -147,18 +146,14 @@ class Record:
     def _repr_svg_(self) -> str:
         """The timeline, for Jupyter: a record returned by a cell is drawn inline.
 
-        The same drawing as the HTML page's (:func:`common.timeline.to_svg`),
-        with the page's rules for it inside the ``<svg>``, since a notebook
-        has no stylesheet for it; no script, nothing fetched.
+        The same drawing as the HTML page's (:func:`common.views.svg.to_svg`),
+        standalone (its fonts and colours are attributes: a notebook has no
+        stylesheet for it); no script, nothing fetched.
         """
         # imported here: the recorder runs every demo, the drawing is only for Jupyter
-        from common.sidebyside import CSS
-        from common.timeline import build, to_svg
+        from common.views.svg import record_svg
 
-        svg = to_svg(build(self))
-        rules = " ".join(re.findall(r"svg[^{}]*\{[^{}]*\}", CSS))
-        head, _, rest = svg.partition(">")
-        return f"{head}><style>{' '.join(rules.split())}</style>{rest}"
+        return record_svg(self)
 
 
 def write_safely(target: TextIO, text: str) -> None:

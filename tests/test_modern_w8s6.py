@@ -9,6 +9,7 @@ from common.virtual import VirtualEventLoop
 from tests.harness import faithful_record, lesson, modern_record, run_cli
 from tests.test_w8s6 import BOUND, FORK, FORK_STOP, TIMER
 
+
 @pytest.mark.parametrize("demo", ["timer", "fork", "fork_stop"])
 def test_same_schedule_as_the_video(demo):
     modern = modern_record("w8s6", demo)
@@ -25,15 +26,15 @@ def test_timer_modern():
 
 def test_fork_modern():
     record = modern_record("w8s6", "fork")
-    # nothing after 3 s, up to the bound that cancelled it (so no bye either)
-    assert record.schedule() == FORK
+    # nothing after 3 s, up to the bound, which presses Ctrl-C: bye
+    assert record.schedule() == [*FORK, (BOUND, "bye")]
     assert record.text("stderr") == ""
     assert (record.stopped, record.duration) == ("bound", BOUND)
 
 
 def test_fork_modern_stays_quiet_up_to_a_later_bound():
     record = modern_record("w8s6", "fork", duration=9.5)
-    assert record.schedule() == FORK
+    assert record.schedule() == [*FORK, (9.5, "bye")]
     assert (record.stopped, record.duration) == ("bound", 9.5)
 
 
@@ -86,7 +87,8 @@ def test_cli_whole_lesson_ends_by_itself():
     assert body == [
         *[line for _, line in TIMER],
         *fork,
-        f"(stopped after {BOUND:g} s: this demo runs forever; --duration S changes it)",
+        "bye",
+        f"(Ctrl-C pressed by the bound after {BOUND:g} s; --duration S changes it)",
         *fork,
         "done",
     ]
@@ -97,5 +99,6 @@ def test_cli_duration_bounds_fork():
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[1:] == [
         *[line for _, line in FORK[:4]],
-        "(stopped after 1.5 s: this demo runs forever; --duration S changes it)",
+        "bye",
+        "(Ctrl-C pressed by the bound after 1.5 s; --duration S changes it)",
     ]

@@ -32,16 +32,14 @@ def _window_record():
     )
 
 
-def test_a_record_displays_the_html_pages_timeline_with_its_style_inside():
+def test_a_record_displays_the_html_pages_timeline_standalone():
     record = _window_record()
     svg = record._repr_svg_()
-    style = re.search(r"<style>(.*?)</style>", svg, re.DOTALL)
-    assert style is not None
-    # the drawing itself is the HTML page's, untouched
-    assert svg.replace(style.group(0), "") == to_svg(build(record))
-    # the rules that colour its labels and axis come with it (a notebook has no stylesheet)
-    assert "svg .tl-label { fill: #333; }" in style.group(1)
-    assert "svg .tl-axis { stroke: #888; }" in style.group(1)
+    # the drawing is the HTML page's, untouched
+    assert svg == to_svg(build(record))
+    # standalone: no stylesheet needed, its colours and fonts are attributes
+    assert "<style" not in svg
+    assert "font-family=" in svg and 'fill="#333333"' in svg
 
 
 def test_a_records_display_needs_no_script_and_no_network():
