@@ -169,17 +169,19 @@ async def boom(n):
 async def coroutine_object():
     """foo(4) returns a coroutine object and runs nothing, as squares(4) returns a generator"""
     # renvoie un objet coroutine si on l'appelle normalement : il ne se passe
-    # rien (called normally, it returns a coroutine object: nothing happens)
-    coroutine = foo(4)
-    echo(coroutine)
-    # Not in the video: a coroutine object dropped unrun makes Python warn
-    # "coroutine 'foo' was never awaited"; closing it says we meant it.
-    coroutine.close()
+    # rien (called normally, it returns a coroutine object: nothing happens).
+    # The shell echoes it and keeps it in `_`, its last value, until it echoes
+    # the next one: then the coroutine goes, never run, and Python warns on
+    # stderr "RuntimeWarning: coroutine 'foo' was never awaited".
+    _ = foo(4)
+    echo(_)
 
     # qui retourne un itérateur, et là encore il ne se passe rien (which
     # returns an iterator, and again nothing happens: not even the TypeError
     # that iterating over 4 would raise)
-    echo(squares(4))
+    value = squares(4)
+    _ = None  # the shell drops the unrun coroutine: Python's warning, here
+    echo(value)
 
 
 @lesson.demo

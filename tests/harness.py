@@ -8,6 +8,8 @@ import importlib
 import pkgutil
 import subprocess
 import sys
+import warnings
+from contextlib import contextmanager
 from itertools import groupby
 from pathlib import Path
 
@@ -40,6 +42,22 @@ def faithful_record(name, demo, **kwargs):
 async def port_record(name, demo, **kwargs):
     """Run a port demo in the test's own (virtual-time) event loop."""
     return await run_async_demo(lesson("anyio", name)[demo], echo=False, **kwargs)
+
+
+@contextmanager
+def showing_never_awaited():
+    """Let Python's "coroutine … was never awaited" warning be shown as a
+    script shows it (on stderr, where a record sees it), not raised as the
+    suite's other warnings are: the pitfall demos mean to show it."""
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        # what Python does outside pytest, which records warnings instead
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("default", "coroutine .* was never awaited", RuntimeWarning)
+        warnings.showwarning = show
+        yield
 
 
 def by_instant(schedule):
@@ -81,4 +99,5 @@ __all__ = [
     "port_lesson_names",
     "port_record",
     "run_cli",
+    "showing_never_awaited",
 ]
