@@ -227,7 +227,12 @@ _OUTSIDE_THE_RUNNER = _RunSettings("asyncio", False)
 class _Interrupt:
     """Shared between the command line's SIGINT handler and the demo it stops."""
 
+    #: Ctrl-C was pressed (by the user).
     requested: bool = False
+    #: The bound of a demo that runs forever pressed it (the video's Ctrl-C).
+    bound: bool = False
+    #: The port's cancel scope, whose deadline is the bound.
+    scope: Any = None
     #: How to stop the running demo, called from the signal handler; ``None``
     #: while no demo can be stopped (then the flag alone is set).
     wake: Callable[[], None] | None = None
@@ -356,8 +361,9 @@ def _run_faithful(
         loop.set_debug(True)
     asyncio.set_event_loop(loop)
     timer = Timer(loop.time)
+    interrupt = interrupt if interrupt is not None else _Interrupt()
     bound = _bound(demo, duration)
-    stopper = loop.call_later(bound, loop.stop) if bound is not None else None
+    stopper = loop.call_later(bound, _press_ctrl_c, interrupt) if bound is not None else None
     advance = loop.advance if isinstance(loop, VirtualEventLoop) else None
     # the demo's tasks copy the context: interrupted() is theirs too, teardown included
     interrupt_token = _current_interrupt.set(interrupt)
@@ -375,13 +381,11 @@ def _run_faithful(
                     ):
                         demo.func(**_kwargs_for(demo.func, {**options, **extra}))
                 except KeyboardInterrupt as exc:
-                    if interrupt is None or not interrupt.requested:
+                    if not (interrupt.requested or interrupt.bound):
                         raise
                     _drop_what_ctrl_c_cut_short(exc)
         finally:
             if stopper is not None:
-                if loop.time() >= stopper.when():
-                    record.stopped = "bound"
                 stopper.cancel()
             _close_loop(loop)
             # Tasks and futures dropped by the demo report what they held
@@ -389,9 +393,21 @@ def _run_faithful(
             # while the recording still runs, rather than at some later point.
             gc.collect()
             _current_interrupt.reset(interrupt_token)
-    if interrupt is not None and interrupt.requested:
+    if interrupt.requested:
         record.stopped = "interrupt"
+    elif interrupt.bound:
+        record.stopped = "bound"
     return record
+
+
+def _press_ctrl_c(interrupt: _Interrupt) -> None:
+    """The bound of a faithful demo that runs forever, a loop callback: what
+    the video's Ctrl-C gives the demo, a ``KeyboardInterrupt`` out of
+    ``run_forever()`` (where the seed's ``except`` prints ``bye``)."""
+    if interrupt.requested:
+        return  # the user's Ctrl-C came first
+    interrupt.bound = True
+    raise KeyboardInterrupt
 
 
 def _drop_what_ctrl_c_cut_short(exc: KeyboardInterrupt) -> None:
@@ -551,30 +567,34 @@ async def run_async_demo(
     clock = best_clock()
     options = options or {}
     bound = _bound(demo, duration)
+    interrupt = _interrupt if _interrupt is not None else _Interrupt()
     with (
         use_timer(Timer(clock)),
         recording(clock, echo=echo) as record,
         blocking_sleep_moves_clock(virtual_advance(), virtual_hold()),
         anyio.CancelScope() as scope,
     ):
+        # the bound is the scope's deadline: its cancellation is the video's
+        # Ctrl-C, as the user's is (interrupted() is True for both)
         if bound is not None:
             scope.deadline = anyio.current_time() + bound
-        if _interrupt is not None:
-            call_soon = _call_soon_threadsafe()
-            _interrupt.wake = lambda: call_soon(scope.cancel)
-            if _interrupt.requested:
-                scope.cancel()
-        interrupt_token = _current_interrupt.set(_interrupt)
+            interrupt.scope = scope
+        call_soon = _call_soon_threadsafe()
+        interrupt.wake = lambda: call_soon(scope.cancel)
+        if interrupt.requested:
+            scope.cancel()
+        interrupt_token = _current_interrupt.set(interrupt)
         try:
             async with _async_setup(demo, options) as extra:
                 await demo.func(**_kwargs_for(demo.func, {**options, **extra}))
         finally:
             _current_interrupt.reset(interrupt_token)
-            if _interrupt is not None:
-                _interrupt.wake = None
-    if _interrupt is not None and _interrupt.requested:
+            interrupt.wake = None
+            interrupt.bound = bound is not None and scope.cancel_called and not interrupt.requested
+            interrupt.scope = None
+    if interrupt.requested:
         record.stopped = "interrupt"
-    elif scope.cancelled_caught:
+    elif interrupt.bound:
         record.stopped = "bound"
     return record
 
@@ -601,19 +621,24 @@ def current_backend() -> str:
 
 
 def interrupted() -> bool:
-    """``True`` once Ctrl-C has asked the running demo to stop.
+    """``True`` once Ctrl-C, or the bound of a demo that runs forever (which
+    presses Ctrl-C for the user, as the video does), has asked the running
+    demo to stop.
 
-    The runner stops a port demo by cancelling its scope, for Ctrl-C as for
-    the bound of a demo that runs forever, so the demo's cleanup cannot tell
-    the two apart by itself.  Where the seed catches ``KeyboardInterrupt``
-    (its ``bye``), the port asks this, and prints what the seed prints on the
-    same occasion.  Faithful demos get the ``KeyboardInterrupt`` itself; this
+    The runner stops a port demo by cancelling its scope, so the demo's
+    cleanup cannot tell that cancellation from one of its own (a task group
+    that a task cancels) by itself.  Where the seed catches
+    ``KeyboardInterrupt`` (its ``bye``), the port asks this, and prints what
+    the seed prints on the same occasion.  Faithful demos get the ``KeyboardInterrupt`` itself; this
     tells shared code that runs in their tasks while they are torn down (w8s4's
     downloads, cut short by Ctrl-C, do not report a failure).  ``False``
     outside a demo.
     """
     interrupt = _current_interrupt.get()
-    return interrupt is not None and interrupt.requested
+    if interrupt is None:
+        return False
+    scope = interrupt.scope
+    return interrupt.requested or interrupt.bound or (scope is not None and scope.cancel_called)
 
 
 def run(demo: Demo | Callable[..., Any], **kwargs: Any) -> Record:
@@ -820,7 +845,8 @@ def _main(lesson: Lesson, argv: Sequence[str] | None) -> int:
             return EXIT_INTERRUPTED
         if record.stopped == "bound":
             bound = _bound(demo, args.duration)
-            print(f"(stopped after {bound:g} s: this demo runs forever; --duration S changes it)")
+            # the demo runs forever: the video stops it with Ctrl-C, so does the bound
+            print(f"(Ctrl-C pressed by the bound after {bound:g} s; --duration S changes it)")
         if args.timeline:
             from common.timeline import print_timeline  # rich: only when asked for
 

@@ -183,5 +183,5 @@ def test_the_runner_finishes_a_line_the_demo_left_open(monkeypatch, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[1:] == [
         "..",
-        "(stopped after 1.5 s: this demo runs forever; --duration S changes it)",
+        "(Ctrl-C pressed by the bound after 1.5 s; --duration S changes it)",
     ]

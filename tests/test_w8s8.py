@@ -105,9 +105,11 @@ def test_window_faithful():
     # microseconds its start was late; on the virtual clock the deadlines
     # are equal and the loop's timer heap, fed the same way every run, gives
     # them in that same order.)
-    assert record.schedule() == window_schedule()
-    check_window(record.schedule())
-    # then nothing until the default bound stops run_forever(): no 'bye'
+    assert record.schedule()[:-1] == window_schedule()
+    check_window(record.schedule()[:-1])
+    # then nothing until the default bound presses Ctrl-C: the seed's bare
+    # except says bye
+    assert record.schedule()[-1] == (5.5, "bye")
     assert record.stopped == "bound"
     assert record.duration == 5.5
 
@@ -255,8 +257,8 @@ def test_ticks_are_what_the_video_shows():
 
 def test_producer_consumer_faithful():
     record = faithful_record("w8s8", "producer_consumer")
-    assert record.schedule() == ticks(5.5)
-    # the bound stops run_forever() without an exception: no 'bye'
+    # the bound presses Ctrl-C: run_forever() raises KeyboardInterrupt, bye
+    assert record.schedule() == [*ticks(5.5), (5.5, "bye")]
     assert record.stopped == "bound"
     assert record.duration == 5.5
     assert record.text("stderr") == ""
@@ -264,7 +266,7 @@ def test_producer_consumer_faithful():
 
 def test_producer_consumer_faithful_duration():
     record = faithful_record("w8s8", "producer_consumer", duration=2.5)
-    assert record.schedule() == ticks(2.5)
+    assert record.schedule() == [*ticks(2.5), (2.5, "bye")]
 
 
 async def test_producer_consumer_port():
@@ -272,7 +274,8 @@ async def test_producer_consumer_port():
         warnings.simplefilter("always")
         record = await port_record("w8s8", "producer_consumer")
         gc.collect()
-    assert record.schedule() == ticks(5.5)
+    # the bound cancels the demo as Ctrl-C does: interrupted(), bye
+    assert record.schedule() == [*ticks(5.5), (5.5, "bye")]
     assert record.stopped == "bound"
     assert record.duration == 5.5
     assert record.text("stderr") == ""
@@ -282,7 +285,7 @@ async def test_producer_consumer_port():
 
 async def test_producer_consumer_port_duration():
     record = await port_record("w8s8", "producer_consumer", duration=2.5)
-    assert record.schedule() == ticks(2.5)
+    assert record.schedule() == [*ticks(2.5), (2.5, "bye")]
 
 
 async def test_unclosed_stream_would_be_seen():
@@ -449,7 +452,8 @@ def test_cli_producer_consumer_faithful_duration():
     result = run_cli("lessons_asyncio.w8s8", "producer_consumer", "--duration", "2.5")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1:] == [line for _, line in ticks(2.5)] + [
-        "(stopped after 2.5 s: this demo runs forever; --duration S changes it)"
+        "bye",
+        "(Ctrl-C pressed by the bound after 2.5 s; --duration S changes it)",
     ]
 
 
@@ -501,7 +505,7 @@ def test_ctrl_c(package, args, demo, after):
     for bad in ("Traceback", "Task was destroyed", "never retrieved", "ResourceWarning"):
         assert bad not in err
     lines = out.splitlines()
-    assert "(stopped after" not in out
+    assert "(Ctrl-C pressed by the bound" not in out
     # the seed's except clause says goodbye, and nothing comes after it; the
     # port says it when the runner's cancellation came from Ctrl-C
     assert lines[-1] == "bye"
