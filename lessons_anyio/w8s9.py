@@ -184,7 +184,9 @@ async def coroutine_object():
     echo(value)
 
 
-@lesson.demo
+# The video shows the eight cases as code (foo() and afoo(), with their
+# comments), and F5 on foo()'s SyntaxError; the table of outcomes is the project's.
+@lesson.demo(in_video=False)
 async def scenarios():
     """the 8 cases: (a)sync caller × (a)sync callee × with or without await
 
@@ -225,6 +227,8 @@ async def never_awaited():
     it is caught and printed in one line.  ruff has no rule for it;
     ``mypy --check-untyped-defs`` reports it (``unused-coroutine``).
     """
+    # The video runs each file with F5: the warning shows on stderr, nothing
+    # on stdout.  Here it is caught (observe) and printed on one line.
     # call2.py
     with observe() as outcome:
         main()
@@ -238,7 +242,7 @@ async def never_awaited():
 
 @lesson.demo
 async def await_sync():
-    """case 8: await synchro() is a TypeError; synchro() returns None, not an awaitable
+    """case 8: synchro() returns None, not an awaitable: await synchro() is a TypeError
 
     ``await`` wants an awaitable (a coroutine, a task, a future, an object
     with ``__await__``); ``inspect.isawaitable`` tells which values are.
@@ -250,11 +254,12 @@ async def await_sync():
     async def asynchro():
         await synchro()
 
+    echo(inspect.isawaitable(synchro()))
+
+    # Not in the video, which only defines it: run it, and see case 8 fail.
     with observe() as outcome:
         await asynchro()
     print("await synchro():", outcome)
-
-    echo(inspect.isawaitable(synchro()))
 
 
 @lesson.demo

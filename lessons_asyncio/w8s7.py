@@ -49,6 +49,8 @@ async def sleeper():
 @lesson.demo(name="tasks")
 def demo_tasks():
     """a task made before the loop runs is pending; no current task outside the loop"""
+    # The video's task = … and tasks = … are top-level code of its file (F5);
+    # here they run with the demo, so that nothing runs at import.
     task = ensure_future(foo())
 
     echo(task)
@@ -65,7 +67,7 @@ def demo_tasks():
     print(current_task(get_event_loop()))
 
 
-@lesson.demo
+@lesson.demo(in_video=False)
 def lifecycle():
     """a task's states: pending, then a result, an exception, or cancelled"""
     loop = get_event_loop()

@@ -133,6 +133,10 @@ async def boom(n):
     return 1/n
 
 
+# The code the video runs at its files' top level (F5) runs in the demos here,
+# so that nothing runs at import and each demo can run again.
+
+
 @lesson.demo
 def coroutine_object():
     """foo(4) returns a coroutine object and runs nothing, as squares(4) returns a generator"""
@@ -152,7 +156,9 @@ def coroutine_object():
     echo(value)
 
 
-@lesson.demo
+# The video shows the eight cases as code (foo() and afoo(), with their
+# comments), and F5 on foo()'s SyntaxError; the table of outcomes is the project's.
+@lesson.demo(in_video=False)
 def scenarios():
     """the 8 cases: (a)sync caller × (a)sync callee × with or without await
 
@@ -195,6 +201,8 @@ def never_awaited():
     it is caught and printed in one line.  ruff has no rule for it;
     ``mypy --check-untyped-defs`` reports it (``unused-coroutine``).
     """
+    # The video runs each file with F5: the warning shows on stderr, nothing
+    # on stdout.  Here it is caught (observe) and printed on one line.
     # call2.py
     with observe() as outcome:
         main()
@@ -209,7 +217,7 @@ def never_awaited():
 
 @lesson.demo
 def await_sync():
-    """case 8: await synchro() is a TypeError; synchro() returns None, not an awaitable
+    """case 8: synchro() returns None, not an awaitable: await synchro() is a TypeError
 
     ``await`` wants an awaitable (a coroutine, a task, a future, an object
     with ``__await__``); ``inspect.isawaitable`` tells which values are.
@@ -221,11 +229,12 @@ def await_sync():
     async def asynchro():
         await synchro()
 
+    echo(inspect.isawaitable(synchro()))
+
+    # Not in the video, which only defines it: run it, and see case 8 fail.
     with observe() as outcome:
         asyncio.get_event_loop().run_until_complete(asynchro())
     print("await synchro():", outcome)
-
-    echo(inspect.isawaitable(synchro()))
 
 
 @lesson.demo

@@ -65,7 +65,8 @@ NEVER_AWAITED = [
     "call7.py: RuntimeWarning: coroutine 'coro' was never awaited",
 ]
 
-AWAIT_SYNC = [f"await synchro(): {NONE_AWAIT}", "False"]
+# the video's isawaitable, then running case 8 (not in the video)
+AWAIT_SYNC = ["False", f"await synchro(): {NONE_AWAIT}"]
 
 COROUTINE_OBJECT = ["<coroutine object foo at 0x…>", "<generator object squares at 0x…>"]
 
