@@ -48,6 +48,9 @@ Differs from the asyncio version:
 import anyio
 
 from common.runner import Lesson
+
+# echo(value) prints what the video's IDLE shell shows when an expression is
+# typed (a script shows nothing), memory addresses masked as 0x….
 from common.shell import echo
 
 lesson = Lesson(__name__)

@@ -20,6 +20,9 @@ Run it:
 # No asyncio import: the await protocol is plain Python, no library needed.
 
 from common.runner import Lesson
+
+# echo(value) prints what the video's IDLE shell shows when an expression is
+# typed (a script shows nothing), memory addresses masked as 0x….
 from common.shell import echo
 
 lesson = Lesson(__name__)

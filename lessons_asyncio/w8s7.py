@@ -22,6 +22,9 @@ import asyncio
 from asyncio import all_tasks, current_task, ensure_future, get_event_loop
 
 from common.runner import Lesson
+
+# echo(value) prints what the video's IDLE shell shows when an expression is
+# typed (a script shows nothing), memory addresses masked as 0x….
 from common.shell import echo
 
 lesson = Lesson(__name__)

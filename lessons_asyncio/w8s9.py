@@ -29,6 +29,9 @@ import time
 
 from common.outcome import cases, observe
 from common.runner import Lesson
+
+# echo(value) prints what the video's IDLE shell shows when an expression is
+# typed (a script shows nothing), memory addresses masked as 0x….
 from common.shell import echo
 
 lesson = Lesson(__name__)
