@@ -154,7 +154,11 @@ def test_a_reader_that_leaves_early_is_no_error(module):
     proc.stderr.close()
     assert proc.wait(timeout=20) == 0
     assert first.startswith(b"=== w8s2 morceaux")
-    assert err == b""
+    # nothing, or the warning of morceaux's pitfall (Python's, 3 lines), if
+    # its unrun coroutine was made before the pipe broke and went with the demo
+    if err:
+        assert err.count(b"RuntimeWarning: coroutine 'morceaux' was never awaited") == 1
+        assert len(err.splitlines()) == 3, err
 
 
 def test_the_runner_finishes_a_line_the_demo_left_open(monkeypatch, capsys):
