@@ -15,7 +15,7 @@ from pathlib import Path
 
 import lessons_anyio
 import lessons_asyncio
-from common.runner import Lesson, run_async_demo, run_demo
+from common.runner import Lesson, arun, run_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,7 +41,7 @@ def faithful_record(name, demo, **kwargs):
 
 async def port_record(name, demo, **kwargs):
     """Run a port demo in the test's own (virtual-time) event loop."""
-    return await run_async_demo(lesson("anyio", name)[demo], echo=False, **kwargs)
+    return await arun(lesson("anyio", name)[demo], echo=False, **kwargs)
 
 
 @contextmanager

@@ -11,7 +11,7 @@ so a new demo is covered without a word here.
   Ctrl-C lands there as it would have at the moment itself, since nothing
   happens in between; or while something holds the loop and moves the clock:
   a blocking ``time.sleep``, w8s4's server thread), and handled by the
-  command line's own handler (``common.runner._handling_sigint``).  No timer
+  command line's own handler (``common.ctrl_c.handling_sigint``).  No timer
   is added for it: an extra timer would change what the virtual clock does
   while a worker thread works for real (it would jump to that timer).  The
   demo must stop at once, or as soon as what holds its loop lets go
@@ -50,9 +50,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-import common.runner
-import common.virtual
-from common.runner import _Interrupt, run_demo
+from common.ctrl_c import Interrupt, handling_sigint
+from common.runner import run_demo
 from common.sidebyside import repeatable_trio
 from common.virtual import VirtualEventLoop
 from tests.harness import ROOT, by_instant, lesson, lesson_names
@@ -131,14 +130,14 @@ class CtrlC:
     When the clock goes past the moment, a real SIGINT is sent to the main
     thread, whatever thread moved the clock (the loop's own jump to its next
     event, a blocking sleep, w8s4's server thread): the handler installed for the run is the
-    command line's (``common.runner._handling_sigint``), so the signal lands
+    command line's (``common.ctrl_c.handling_sigint``), so the signal lands
     as it does on the command line, between two bytecodes of the main thread,
     and cuts short a blocking system call there.
     """
 
     def __init__(self, moment):
         self.moment = moment
-        self.interrupt = _Interrupt()
+        self.interrupt = Interrupt()
         #: how to read the demo's clock (set when its loop starts)
         self.clock = None
         self.sent = False
@@ -148,7 +147,6 @@ class CtrlC:
         self.loops = []
         #: the instants at which the loop had nothing to do (its clock jumped on)
         self.idle = []
-        self.in_blocking_sleep = False
 
     def due(self, now):
         return self.moment is not None and now >= self.moment
@@ -166,7 +164,7 @@ class CtrlC:
                 self.pressed_at = self.clock()
             handler(signum, frame)
 
-        with common.runner._handling_sigint(self.interrupt):
+        with handling_sigint(self.interrupt):
             handler = signal.getsignal(signal.SIGINT)
             signal.signal(signal.SIGINT, note_the_time)
             yield
@@ -198,57 +196,54 @@ def pressing_loop(ctrl):
     return PressingLoop
 
 
-def trio_clock_watched(ctrl, monkeypatch):
+def trio_clock_watched(ctrl):
     """trio's MockClock moves by ``jump``: when all tasks wait (autojump), and
     when a blocking ``time.sleep`` moves it; send Ctrl-C when it passes the
-    moment, as for asyncio."""
+    moment, as for asyncio.  (MockClock cannot be subclassed: this one clock's
+    own methods are wrapped, given to the run as its ``clock``.)"""
     from trio.testing import MockClock
 
-    real_jump = MockClock.jump
+    clock = MockClock(autojump_threshold=0)
+    ctrl.clock = clock.current_time
+    real_jump, real_autojump = clock.jump, clock._autojump
+    idle = False
 
-    def jump(self, seconds):
-        idle = not ctrl.in_blocking_sleep
+    def autojump():
+        # trio's run loop found every task waiting: the jump it makes is the
+        # loop's (a blocking sleep calls jump directly)
+        nonlocal idle
+        idle = True
+        try:
+            real_autojump()
+        finally:
+            idle = False
+
+    def jump(seconds):
         if idle:
-            ctrl.idle.append(self.current_time())
-        real_jump(self, seconds)
-        if ctrl.due(self.current_time()):
+            ctrl.idle.append(clock.current_time())
+        real_jump(seconds)
+        if ctrl.due(clock.current_time()):
             ctrl.send("timer" if idle else "sleep")
 
-    monkeypatch.setattr(MockClock, "jump", jump)
-    real_virtual_advance = common.runner.virtual_advance
-
-    def virtual_advance():
-        advance = real_virtual_advance()
-        if advance is None:
-            return None
-        ctrl.clock = advance.__self__.current_time
-
-        def advance_in_blocking_sleep(seconds):
-            ctrl.in_blocking_sleep = True
-            try:
-                advance(seconds)
-            finally:
-                ctrl.in_blocking_sleep = False
-
-        return advance_in_blocking_sleep
-
-    monkeypatch.setattr(common.runner, "virtual_advance", virtual_advance)
+    clock.jump, clock._autojump = jump, autojump
+    return clock
 
 
-def run_case(case, moment, monkeypatch):
+def run_case(case, moment):
     """Run the demo on virtual time, Ctrl-C at ``moment``: (record, ctrl)."""
     ctrl = CtrlC(moment)
     demo = case.lesson_demo()
-    with monkeypatch.context() as patch:
-        loop_class = pressing_loop(ctrl)
-        patch.setattr(common.runner, "VirtualEventLoop", loop_class)
-        patch.setattr(common.virtual, "VirtualEventLoop", loop_class)
-        if case.flavour == "anyio" and case.backend == "trio":
-            trio_clock_watched(ctrl, patch)
-        with repeatable_trio(SEED), ctrl.handling_sigint():
-            record = run_demo(
-                demo, backend=case.backend, virtual=True, echo=False, _interrupt=ctrl.interrupt
-            )
+    clock = trio_clock_watched(ctrl) if case.backend == "trio" else None
+    with repeatable_trio(SEED), ctrl.handling_sigint():
+        record = run_demo(
+            demo,
+            backend=case.backend,
+            virtual=True,
+            echo=False,
+            interrupt=ctrl.interrupt,
+            loop_factory=pressing_loop(ctrl),
+            clock=clock,
+        )
     # the signal sent was handled, in the run
     assert ctrl.interrupt.requested == ctrl.sent
     return record, ctrl
@@ -258,12 +253,9 @@ def run_case(case, moment, monkeypatch):
 def baseline_run(case):
     """The demo left alone, on virtual time (the same way as when interrupted):
     its record, and when its loop was idle."""
-    with (
-        pytest.MonkeyPatch.context() as monkeypatch,
-        warnings.catch_warnings(record=True) as caught,
-    ):
+    with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        record, ctrl = run_case(case, None, monkeypatch)
+        record, ctrl = run_case(case, None)
         gc.collect()
     assert [str(w.message) for w in caught] == never_awaited(case), case.id
     return record, ctrl.idle
@@ -367,7 +359,7 @@ def test_the_demos_that_last_are_found():
 
 
 @pytest.mark.parametrize("case", LASTING, ids=[case.id for case in LASTING])
-def test_ctrl_c_on_virtual_time(case, monkeypatch, caplog):
+def test_ctrl_c_on_virtual_time(case, caplog):
     full = baseline(case)
     rng = random.Random(f"{SEED}:{case.id}")
     bye = says_bye(case)
@@ -379,7 +371,7 @@ def test_ctrl_c_on_virtual_time(case, monkeypatch, caplog):
         caplog.clear()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            record, ctrl = run_case(case, moment, monkeypatch)
+            record, ctrl = run_case(case, moment)
             gc.collect()
         assert [str(w.message) for w in caught] == never_awaited(case), where
         assert record.stopped == "interrupt", where

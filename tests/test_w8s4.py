@@ -30,14 +30,13 @@ from itertools import groupby
 import anyio
 import pytest
 
-from common import runner
 from common.downloads import (
     describe,
     document_count,
     download_limit,
     non_negative_seconds,
 )
-from common.runner import DemoFailed, Lesson, run_async_demo, run_demo
+from common.runner import DemoFailed, Lesson, arun, run_demo
 from common.server import (
     MAX_HEAD,
     MAX_SIZE,
@@ -81,22 +80,6 @@ def no_leaks():
     before = resources()
     yield
     assert resources() == before
-
-
-@pytest.fixture
-def kept(monkeypatch):
-    """The records of the demos run, even of those that raise DemoFailed."""
-    records = []
-    real = runner.recording
-
-    @contextmanager
-    def keeping(*args, **kwargs):
-        with real(*args, **kwargs) as record:
-            records.append(record)
-            yield record
-
-    monkeypatch.setattr(runner, "recording", keeping)
-    return records
 
 
 class InLoopResolver:
@@ -493,22 +476,23 @@ def failure_options(server, given):
 
 @pytest.mark.parametrize("demo", DEMOS)
 @pytest.mark.parametrize("kind", KINDS)
-def test_failure_faithful(kind, demo, kept):
+def test_failure_faithful(kind, demo):
     server, given, reason, when = failure_case(kind)
-    with no_leaks(), pytest.raises(DemoFailed, match=r"^1 of 2 downloads failed$"):
+    with no_leaks(), pytest.raises(DemoFailed, match=r"^1 of 2 downloads failed$") as failed:
         faithful_record("w8s4", demo, options=failure_options(server, given))
     printed = server.url(given) if given.startswith("/") else given
-    check_failure(kept[-1], demo, server, printed, reason, when)
+    # what the demo printed up to its failure comes with the exception
+    check_failure(failed.value.record, demo, server, printed, reason, when)
 
 
 @pytest.mark.parametrize("demo", DEMOS)
 @pytest.mark.parametrize("kind", KINDS)
-async def test_failure_port(kind, demo, kept, resolve_in_loop):
+async def test_failure_port(kind, demo, resolve_in_loop):
     server, given, reason, when = failure_case(kind)
-    with no_leaks(), pytest.raises(DemoFailed, match=r"^1 of 2 downloads failed$"):
+    with no_leaks(), pytest.raises(DemoFailed, match=r"^1 of 2 downloads failed$") as failed:
         await port_record("w8s4", demo, options=failure_options(server, given))
     printed = server.url(given) if given.startswith("/") else given
-    check_failure(kept[-1], demo, server, printed, reason, when)
+    check_failure(failed.value.record, demo, server, printed, reason, when)
 
 
 def test_describe_falls_back_on_the_exception():
@@ -612,7 +596,7 @@ async def test_setup_hook_port():
         await anyio.sleep(1)
         print(given, color)
 
-    record = await run_async_demo(fake["show"], echo=False, options={"color": "red"})
+    record = await arun(fake["show"], echo=False, options={"color": "red"})
     assert record.schedule() == [(1.0, "42 red")]
     assert events == [("enter", "show", {"color": "red"}), ("exit", "show")]
 

@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import anyio
 import pytest
 
-from common.runner import _Interrupt, interrupted
+from common.ctrl_c import Interrupt
+from common.runner import interrupted
 from tests.harness import ROOT, faithful_record, lesson, port_record, run_cli
 
 pytestmark = pytest.mark.anyio
@@ -108,16 +109,15 @@ async def test_fork_stop_port():
 async def ctrl_c_at(seconds, demo):
     """Run a port demo and press Ctrl-C, as the command line's SIGINT handler
     does, after ``seconds`` of virtual time."""
-    interrupt = _Interrupt()
+    interrupt = Interrupt()
 
     async def press():
         await anyio.sleep(seconds)
-        interrupt.requested = True
-        interrupt.wake()
+        interrupt.press()
 
     async with anyio.create_task_group() as tg:
         tg.start_soon(press)
-        return await port_record("w8s6", demo, _interrupt=interrupt)
+        return await port_record("w8s6", demo, interrupt=interrupt)
 
 
 async def test_fork_port_says_bye_to_ctrl_c():

@@ -22,7 +22,7 @@ import anyio
 import pytest
 
 from common.helpsummary import help_summary
-from common.runner import Lesson, run_async_demo
+from common.runner import Lesson, arun
 from common.timer import start_timer
 from lessons_anyio.w8s8 import job
 from tests.harness import (
@@ -214,9 +214,9 @@ async def test_naive_window_fails_on_trio(trio_scheduler):
     fails when it runs them the other way round: jobs 7, 6, 5, 4 take the
     tokens at 0 s.  The tests above would catch that design."""
     trio_scheduler.force(0.0)  # reverse each batch: popped in spawn order
-    check_window((await run_async_demo(naive["window"], echo=False)).schedule())
+    check_window((await arun(naive["window"], echo=False)).schedule())
     trio_scheduler.force(0.9)  # keep each batch: popped last spawned first
-    record = await run_async_demo(naive["window"], echo=False)
+    record = await arun(naive["window"], echo=False)
     first = sorted(line.split()[4] for t, line in record.schedule()[1:] if t == 0.0)
     assert first == ["job4", "job5", "job6", "job7"]
     with pytest.raises(AssertionError):
@@ -226,7 +226,7 @@ async def test_naive_window_fails_on_trio(trio_scheduler):
     failures = 0
     for _ in range(20):
         try:
-            check_window((await run_async_demo(naive["window"], echo=False)).schedule())
+            check_window((await arun(naive["window"], echo=False)).schedule())
         except AssertionError:
             failures += 1
     assert failures > 0
