@@ -290,8 +290,8 @@ def demo_boom():
     but asyncio's weak set of all tasks; and the loop goes on running, for
     ever, as if all were well.  Had the task been kept in a variable, the log
     would come only when that variable goes, at the end.  ruff flags the
-    tasks that are not kept: RUF006.  The bound is 1.5 s (``--duration``);
-    Ctrl-C prints the seed's ``bye``.
+    tasks that are not kept: RUF006.  Ctrl-C, or the bound that presses it
+    (1.5 s, ``--duration``), makes the seed's ``except`` print ``bye``.
     """
     asyncio.ensure_future(boom(1))  # noqa: RUF006 (nothing keeps the task)
     asyncio.ensure_future(boom(0))  # noqa: RUF006 (nothing keeps the task)
