@@ -8,6 +8,8 @@ import importlib
 import pkgutil
 import subprocess
 import sys
+import warnings
+from contextlib import contextmanager
 from itertools import groupby
 from pathlib import Path
 
@@ -60,6 +62,22 @@ async def port_record(name, demo, **kwargs):
     return await arun(lesson("anyio", name)[demo], echo=False, **kwargs)
 
 
+@contextmanager
+def showing_never_awaited():
+    """Let Python's "coroutine … was never awaited" warning be shown as a
+    script shows it (on stderr, where a record sees it), not raised as the
+    suite's other warnings are: the pitfall demos mean to show it."""
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        # what Python does outside pytest, which records warnings instead
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("default", "coroutine .* was never awaited", RuntimeWarning)
+        warnings.showwarning = show
+        yield
+
+
 def by_instant(schedule):
     """The schedule with the lines of each instant as a set: trio does not
     order the tasks that wake at the same instant, so neither may a test."""
@@ -101,4 +119,5 @@ __all__ = [
     "port_lesson_names",
     "port_record",
     "run_cli",
+    "showing_never_awaited",
 ]

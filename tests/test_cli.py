@@ -44,7 +44,9 @@ def test_faithful_runs_every_demo_under_a_header():
     headers = [line for line in result.stdout.splitlines() if line.startswith("=== ")]
     assert [h.split()[2].rstrip(":") for h in headers] == ["morceaux", "gather", "famine"]
     assert "run2 fin" in result.stdout
-    assert result.stderr == ""
+    # only the warning that morceaux's pitfall shows (Python's, 3 lines)
+    assert result.stderr.count("RuntimeWarning: coroutine 'morceaux' was never awaited") == 1
+    assert len(result.stderr.splitlines()) == 3, result.stderr
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
@@ -53,7 +55,9 @@ def test_port_runs_each_demo_on_each_backend(backend):
         result = run_cli("lessons_anyio.w8s2", demo, "--backend", backend)
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith(f"=== w8s2 {demo} on {backend}: ")
-        assert result.stderr == ""
+        # nothing but the warning that morceaux's pitfall shows (Python's, 3 lines)
+        expected = 3 if demo == "morceaux" else 0
+        assert len(result.stderr.splitlines()) == expected, result.stderr
 
 
 def test_lazy_imports():
@@ -150,7 +154,11 @@ def test_a_reader_that_leaves_early_is_no_error(module):
     proc.stderr.close()
     assert proc.wait(timeout=20) == 0
     assert first.startswith(b"=== w8s2 morceaux")
-    assert err == b""
+    # nothing, or the warning of morceaux's pitfall (Python's, 3 lines), if
+    # its unrun coroutine was made before the pipe broke and went with the demo
+    if err:
+        assert err.count(b"RuntimeWarning: coroutine 'morceaux' was never awaited") == 1
+        assert len(err.splitlines()) == 3, err
 
 
 def test_the_runner_finishes_a_line_the_demo_left_open(monkeypatch, capsys):
