@@ -336,3 +336,24 @@ def test_imported_otherwise_the_lessons_leave_ctrl_c_alone():
         timeout=60,
     )
     assert result.stdout == "True\n", result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("lessons_asyncio.w8s6",),
+        ("lessons_anyio.w8s6", "--backend", "asyncio"),
+        ("lessons_anyio.w8s6", "--backend", "trio"),
+    ],
+    ids=["faithful", "port-asyncio", "port-trio"],
+)
+def test_the_bound_presses_ctrl_c_on_real_time(args):
+    """On real time too, the bound is the video's Ctrl-C: fork's seed says
+    bye, the exit code is 0, one line says the bound pressed it."""
+    result = run_cli(*args, "fork", "--duration", "0.2", virtual=False)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-3:] == [
+        "0s + 000ms >>> c1",
+        "bye",
+        "(Ctrl-C pressed by the bound after 0.2 s; --duration S changes it)",
+    ]
