@@ -322,3 +322,25 @@ def test_run_is_exported_lazily():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout == "ok\n", out.stderr
+
+
+def test_many_runs_leave_no_thread_and_no_file_descriptor_behind():
+    """A kernel runs demos again and again: threads and open files come back
+    to where they were (loops closed, worker threads joined)."""
+    import os
+
+    def resources():
+        return threading.active_count(), len(os.listdir("/proc/self/fd"))
+
+    runs = [
+        ("w8s2", "gather", "asyncio", "asyncio"),
+        ("w8s9", "blocking", "anyio", "asyncio"),  # threads of its own (to_thread)
+        ("w8s9", "blocking", "anyio", "trio"),
+    ]
+    for name, demo, flavour, backend in runs:  # the first run's imports and caches
+        common.run(name, demo, flavour=flavour, backend=backend, virtual=True, echo=False)
+    before = resources()
+    for _ in range(10):
+        for name, demo, flavour, backend in runs:
+            common.run(name, demo, flavour=flavour, backend=backend, virtual=True, echo=False)
+    assert resources() == before
