@@ -66,6 +66,12 @@ def check_backend(backend: str) -> None:
         raise ValueError(f"unknown backend {backend!r} (choose from {', '.join(BACKENDS)})")
 
 
+def default_loop_factory(virtual: bool) -> Callable[[], asyncio.AbstractEventLoop]:
+    """The asyncio loop the runner makes for a demo (faithful, modern, or a
+    port on asyncio) when none is given: the one place that chooses it."""
+    return VirtualEventLoop if virtual else asyncio.new_event_loop
+
+
 def run_demo(
     demo: Demo,
     *,
@@ -100,7 +106,7 @@ def run_demo(
         backend = "asyncio"  # the faithful and modern versions: asyncio only
     interrupt = interrupt if interrupt is not None else Interrupt()
     options = options or {}
-    factory = loop_factory or (VirtualEventLoop if virtual else asyncio.new_event_loop)
+    factory = loop_factory or default_loop_factory(virtual)
     common: dict[str, Any] = dict(options=options, echo=echo, stdout=stdout, stderr=stderr)
     with running(RunSettings(backend, virtual, debug, interrupt)):
         if demo.lesson.flavour == "asyncio":
@@ -124,8 +130,8 @@ def run_demo(
         from common.run_port import run_port
 
         backend_options = anyio_options(backend, virtual, debug)
-        if loop_factory is not None and backend == "asyncio":
-            backend_options["loop_factory"] = loop_factory
+        if backend == "asyncio":
+            backend_options["loop_factory"] = factory
         if clock is not None and backend == "trio":
             backend_options["clock"] = clock
         return run_port(
