@@ -218,3 +218,16 @@ def test_the_import_check_sees_a_loop_touched():
     code += "print(calls)\n"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout == "['asyncio.get_event_loop']\n", result.stderr
+
+
+@pytest.mark.parametrize("name", MODERN)
+def test_readme_names_the_modern_demos(name):
+    """The README's lesson table has a modern column: its row names every
+    demo that the modern version adds."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "| modern (asyncio today) |" in readme
+    row = next(line for line in readme.splitlines() if line.startswith(f"| {name} |"))
+    modern_cell = row.rstrip(" |").rsplit("|", 1)[1]
+    for demo in lesson("asyncio.modern", name).demos.values():
+        if not demo.in_video:
+            assert f"`{demo.name}`" in modern_cell, (name, demo.name)
