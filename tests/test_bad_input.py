@@ -366,6 +366,55 @@ ROWS = [
         "/pub/irs-pdf/f1040.pdf failed: timed out after 0.5 s",
         output=True,
     ),
+    # -- the modern versions (lessons_asyncio.modern): the same command line
+    Bad(
+        "modern-unknown-demo",
+        ("lessons_asyncio.modern.w8s8", "tick"),
+        2,
+        "unknown demo 'tick' (choose from queue_help, producer_consumer, window, shutdown,"
+        " deadline)",
+    ),
+    Bad(
+        "modern-given-a-port-only-demo",
+        ("lessons_asyncio.modern.w8s5", "portable"),
+        2,
+        "'portable' is a demo of the port only: python -m lessons_anyio.w8s5 portable",
+    ),
+    Bad(
+        "modern-duration-zero",
+        ("lessons_asyncio.modern.w8s6", "fork", "--duration", "0"),
+        2,
+        "must be a finite number of seconds > 0",
+    ),
+    Bad(
+        "backend-trio-on-modern",
+        ("lessons_asyncio.modern.w8s8", "window", "--backend", "trio"),
+        2,
+        "this is the modern asyncio version, it runs on asyncio only; for another backend"
+        " run the port: python -m lessons_anyio.w8s8 --backend trio",
+    ),
+    Bad(
+        "modern-package-not-a-lesson",
+        ("lessons_asyncio.modern",),
+        1,
+        "cannot be directly executed",
+        process=True,
+    ),
+    Bad(
+        "w8s4-modern-url-closed-port",
+        ("lessons_asyncio.modern.w8s4", "concurrent", "--url", f"http://127.0.0.1:{CLOSED}/"),
+        1,
+        f"http://127.0.0.1:{CLOSED}/ failed: connection refused",
+        output=True,
+        process=True,
+    ),
+    Bad(
+        "w8s4-modern-timeout",
+        ("lessons_asyncio.modern.w8s4", "lines", "--url", "/pub/irs-pdf/f1040.pdf", *SLOW),
+        1,
+        "/pub/irs-pdf/f1040.pdf failed: timed out after 0.5 s",
+        output=True,
+    ),
     # -- common.sidebyside ---------------------------------------------------
     Bad(
         "sbs-module-for-a-lesson",
