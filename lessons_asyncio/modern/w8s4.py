@@ -41,8 +41,8 @@ Differs from the video:
   instead of ``time.time()``, a wall clock that may jump.
 
 What anyio adds beyond it:
-- ``CapacityLimiter`` (which knows who holds its tokens; the default limit
-  of ``to_thread.run_sync``'s threads is one), and ``fail_after`` /
+- ``CapacityLimiter``, which knows who holds its tokens (and bounds
+  ``to_thread.run_sync``'s threads: 40 by default), and ``fail_after`` /
   ``move_on_after`` cancel scopes, whose cancellation is level-triggered: a
   download that swallowed it would be cancelled again at its next ``await``;
 - the same code on trio, with httpx (aiohttp runs on asyncio only).
