@@ -31,6 +31,7 @@ FIXED = (("w8s6", "fork_stop"), ("w8s8", "window"), ("w8s2", "famine"))
 #: (flavour package suffix, backend, label).
 FLAVOURS = (
     ("asyncio", "asyncio", "faithful, asyncio"),
+    ("asyncio.modern", "asyncio", "modern, asyncio"),
     ("anyio", "asyncio", "port, asyncio"),
     ("anyio", "trio", "port, trio"),
 )

@@ -17,14 +17,17 @@ SLOWEST = re.compile(r"^([0-9.]+)s (call|setup|teardown)\s+(\S+)$", re.MULTILINE
 
 
 def lesson_modules() -> list[str]:
-    """Every lesson module of both flavours, in order."""
+    """Every lesson module of the three flavours (faithful, modern, port), in order."""
     import lessons_anyio
     import lessons_asyncio
+    import lessons_asyncio.modern
 
     return [
         f"{package.__name__}.{info.name}"
-        for package in (lessons_asyncio, lessons_anyio)
+        for package in (lessons_asyncio, lessons_asyncio.modern, lessons_anyio)
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name)
+        # lessons_asyncio holds the modern subpackage: not a lesson
+        if not info.ispkg
     ]
 
 
@@ -48,7 +51,7 @@ def simulated(log: Log) -> tuple[Table, float, list[str]]:
     table = Table(
         ["lesson module", "demo runs", "simulated lesson time"],
         caption=(
-            "Lesson time: every demo of every lesson, faithful and port, on every"
+            "Lesson time: every demo of every lesson, faithful, modern and port, on every"
             " backend, run once on virtual time (`run_demo(..., virtual=True, echo=False)`)"
             " in a fresh process per module; the sum of `record.duration`. Demos that run"
             " forever count for their default bound. This is the demo time the suite"

@@ -458,6 +458,40 @@ ROWS = [
         for name, demo, args, says in LIMITS_FAILURES
         for run in ("faithful", "asyncio", "trio")
     ],
+    # -- the modern versions (lessons_asyncio.modern): the same command line
+    Bad(
+        "modern-unknown-demo",
+        ("lessons_asyncio.modern.w8s8", "tick"),
+        2,
+        "unknown demo 'tick' (choose from queue_help, producer_consumer, window, shutdown,"
+        " deadline)",
+    ),
+    Bad(
+        "modern-given-a-port-only-demo",
+        ("lessons_asyncio.modern.w8s5", "portable"),
+        2,
+        "'portable' is a demo of the port only: python -m lessons_anyio.w8s5 portable",
+    ),
+    Bad(
+        "modern-duration-zero",
+        ("lessons_asyncio.modern.w8s6", "fork", "--duration", "0"),
+        2,
+        "must be a finite number of seconds > 0",
+    ),
+    Bad(
+        "backend-trio-on-modern",
+        ("lessons_asyncio.modern.w8s8", "window", "--backend", "trio"),
+        2,
+        "this is the modern asyncio version, it runs on asyncio only; for another backend"
+        " run the port: python -m lessons_anyio.w8s8 --backend trio",
+    ),
+    Bad(
+        "modern-package-not-a-lesson",
+        ("lessons_asyncio.modern",),
+        1,
+        "cannot be directly executed",
+        process=True,
+    ),
     # -- common.sidebyside ---------------------------------------------------
     Bad(
         "sbs-module-for-a-lesson",

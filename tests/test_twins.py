@@ -1,4 +1,5 @@
-"""Every lesson exists twice, and the twins stay in step (SPEC §8)."""
+"""Every lesson exists three times (the video's asyncio, asyncio as written
+today, the anyio port), and the three stay in step."""
 
 import ast
 import importlib
@@ -10,14 +11,72 @@ import sys
 
 import pytest
 
-from tests.harness import ROOT, lesson, lesson_names, port_lesson_names
+from tests.harness import ROOT, lesson, lesson_names, modern_lesson_names, port_lesson_names
 
 LESSONS = lesson_names()
+MODERN = modern_lesson_names()
 
 
 def test_every_lesson_has_its_twin():
     assert LESSONS, "no lesson found"
     assert port_lesson_names() == LESSONS
+
+
+def test_every_lesson_has_its_modern_version():
+    assert MODERN == LESSONS
+
+
+def test_the_modern_subpackage_is_not_a_lesson():
+    """lessons_asyncio holds the modern subpackage: it is not a lesson."""
+    assert "modern" not in LESSONS
+    assert (ROOT / "lessons_asyncio" / "modern" / "__init__.py").is_file()
+
+
+@pytest.mark.parametrize("name", MODERN)
+def test_modern_same_demos_in_the_same_order(name):
+    """The video's demos first, in its order; then the modern version's own
+    additions (not in the video), and only those."""
+    faithful, modern = lesson("asyncio", name), lesson("asyncio.modern", name)
+    shared = [d.name for d in modern.demos.values() if d.in_video]
+    assert shared == faithful.names()
+    flags = [not d.in_video for d in modern.demos.values()]
+    assert flags == sorted(flags)
+    assert not any(d.port_only for d in modern.demos.values())
+    # the port has the same shared demos (its own additions are port-only)
+    port = lesson("anyio", name)
+    assert [d.name for d in port.demos.values() if not d.port_only] == shared
+
+
+@pytest.mark.parametrize("name", MODERN)
+def test_modern_demos_are_described_and_async(name):
+    for demo in lesson("asyncio.modern", name).demos.values():
+        assert demo.description, f"modern {name}.{demo.name} has no docstring"
+        if not demo.in_video:
+            doc = inspect.getdoc(demo.func)
+            assert "Not in the video" in doc, f"modern {name}.{demo.name}"
+        # coroutine functions, run in a loop, but for the demos that drive
+        # coroutines by hand (w8s5's: the protocol itself, no loop)
+        if not demo.is_async:
+            assert (name, demo.in_video) == ("w8s5", True), f"modern {name}.{demo.name}"
+            assert "send(" in inspect.getsource(demo.func)
+
+
+@pytest.mark.parametrize("name", MODERN)
+def test_modern_docstring_ends_with_its_two_lists(name):
+    doc = inspect.getdoc(importlib.import_module(f"lessons_asyncio.modern.{name}"))
+    _, marker, tail = doc.partition("Differs from the video:")
+    assert marker, f"lessons_asyncio.modern.{name}: no 'Differs from the video:' list"
+    differs, marker, adds = tail.partition("What anyio adds beyond it:")
+    assert marker, f"lessons_asyncio.modern.{name}: no 'What anyio adds beyond it:' list"
+    for part in (differs, adds):
+        lines = part.strip().splitlines()
+        assert lines and lines[0].startswith("- "), "an empty list"
+        # only list items and their continuations, up to the end of the docstring
+        assert all(line.startswith(("- ", "  ")) for line in lines)
+    # each modern-only demo is named in the first list
+    for demo in lesson("asyncio.modern", name).demos.values():
+        if not demo.in_video:
+            assert f"``{demo.name}``" in differs, demo.name
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -69,6 +128,15 @@ def test_same_functions_in_the_same_order(name):
     assert [n for n in port if n in faithful] == faithful
 
 
+@pytest.mark.parametrize("name", MODERN)
+def test_modern_same_functions_in_the_same_order(name):
+    """The modern version keeps the course's functions and demos, in order;
+    it may only add."""
+    faithful = top_level_names(ROOT / "lessons_asyncio" / f"{name}.py")
+    modern = top_level_names(ROOT / "lessons_asyncio" / "modern" / f"{name}.py")
+    assert [n for n in modern if n in faithful] == faithful
+
+
 @pytest.mark.parametrize("name", LESSONS)
 def test_same_docstring_layout(name):
     """Both module docstrings open with the same title line."""
@@ -76,6 +144,9 @@ def test_same_docstring_layout(name):
     port = inspect.getdoc(importlib.import_module(f"lessons_anyio.{name}"))
     assert faithful.splitlines()[0] == port.splitlines()[0]
     assert re.match(rf"{name} — ", faithful)
+    if name in MODERN:
+        modern = inspect.getdoc(importlib.import_module(f"lessons_asyncio.modern.{name}"))
+        assert modern.splitlines()[0] == faithful.splitlines()[0]
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -86,6 +157,13 @@ def test_every_demo_has_its_tests(name):
     for flavour in ("asyncio", "anyio"):
         for demo in lesson(flavour, name).names():
             assert f'"{demo}"' in tests, f"tests/test_{name}.py never names demo {demo!r}"
+
+
+@pytest.mark.parametrize("name", MODERN)
+def test_every_modern_demo_has_its_tests(name):
+    tests = (ROOT / "tests" / f"test_modern_{name}.py").read_text(encoding="utf-8")
+    for demo in lesson("asyncio.modern", name).names():
+        assert f'"{demo}"' in tests, f"tests/test_modern_{name}.py never names demo {demo!r}"
 
 
 # Run in a fresh interpreter with warnings as errors: every function that
@@ -117,8 +195,9 @@ for module, names in [
 @pytest.mark.parametrize("name", LESSONS)
 def test_nothing_runs_at_import(name):
     """Importing a lesson prints nothing, starts no thread, touches no event loop."""
+    modern = f", lessons_asyncio.modern.{name}" if name in MODERN else ""
     code = SPY_ON_LOOPS + (
-        f"import lessons_asyncio.{name}, lessons_anyio.{name}\n"
+        f"import lessons_asyncio.{name}, lessons_anyio.{name}{modern}\n"
         "assert threading.active_count() == 1, threading.enumerate()\n"
         "assert calls == [], calls\n"
     )
@@ -155,8 +234,9 @@ def readme_lesson_table(text=None):
     section = text.split("## The lessons\n", 1)[1].split("\n## ", 1)[0]
     rows = {}
     for line in section.splitlines():
+        # lesson | what the video teaches | demos | modern (asyncio today)
         cells = [cell.strip() for cell in line.strip("|").split("|")]
-        if len(cells) != 3 or not re.fullmatch(r"w8s\w+", cells[0]):
+        if len(cells) != 4 or not re.fullmatch(r"w8s\w+", cells[0]):
             continue
         shared, _, port_only = cells[2].partition(PORT_ONLY)
         names, marked = [], set()
@@ -231,3 +311,16 @@ def test_the_readme_check_sees_a_missing_mark():
     assert readme_lesson_table(text)["w8s5"][2] == ["bad_yield", "portable"]
     dropped = text.replace("`bad_yield`, `portable`", "`portable`")
     assert readme_lesson_table(dropped)["w8s5"][2] == ["portable"]
+
+
+@pytest.mark.parametrize("name", MODERN)
+def test_readme_names_the_modern_demos(name):
+    """The README's lesson table has a modern column: its row names every
+    demo that the modern version adds."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "| modern (asyncio today) |" in readme
+    row = next(line for line in readme.splitlines() if line.startswith(f"| {name} |"))
+    modern_cell = row.rstrip(" |").rsplit("|", 1)[1]
+    for demo in lesson("asyncio.modern", name).demos.values():
+        if not demo.in_video:
+            assert f"`{demo.name}`" in modern_cell, (name, demo.name)

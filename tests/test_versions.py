@@ -15,6 +15,11 @@ scan of ``common/``, the lessons, the tests and the benchmarks):
   (3.11), ``Task.all_tasks``/``Task.current_task`` (3.9), the ``loop``
   argument of the high-level functions and classes (3.10).
 
+The modern lessons (``lessons_asyncio/modern``) are held to more: none of the
+video's loop plumbing either (``get_event_loop``, ``run_until_complete``,
+``run_forever``, ``ensure_future``, ``wait_for``…), which today's asyncio
+replaces with ``asyncio.run``/``Runner``, ``TaskGroup`` and ``timeout()``.
+
 ``asyncio.get_event_loop()`` stays in the faithful lessons, as the videos type
 it: the runner sets a loop for each demo before calling it, which is what 3.14
 requires (tests/test_w8s*.py run them; ``common.runner`` says so).  Anywhere
@@ -80,6 +85,18 @@ NO_LOOP_ARGUMENT = {
     "create_subprocess_shell",
 }
 
+#: The video's loop plumbing, and what it used for timeouts: none of it in
+#: a modern lesson (as an attribute or an import, whatever the object).
+NOT_IN_MODERN = {
+    "get_event_loop",
+    "set_event_loop",
+    "new_event_loop",
+    "run_until_complete",
+    "run_forever",
+    "ensure_future",
+    "wait_for",
+}
+
 #: Where ``asyncio.get_event_loop()`` may be called, and why a loop is set there.
 GET_EVENT_LOOP_ALLOWED = {
     "lessons_asyncio": "the faithful lessons: the runner sets a loop before each demo",
@@ -143,19 +160,26 @@ def problems(path):
     """[(line, what)] for one file."""
     relative = path.relative_to(ROOT).as_posix()
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=relative)
-    may_get_loop = any(relative.startswith(prefix) for prefix in GET_EVENT_LOOP_ALLOWED)
+    modern = relative.startswith("lessons_asyncio/modern/")
+    may_get_loop = not modern and any(
+        relative.startswith(prefix) for prefix in GET_EVENT_LOOP_ALLOWED
+    )
     # names bound by "from asyncio import x [as y]": y -> x
     imported = {}
     found = []
     skip = docstrings(tree)
-    in_demos = demo_calls(tree)
+    in_demos = set() if modern else demo_calls(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "asyncio":
             for alias in node.names:
                 imported[alias.asname or alias.name] = alias.name
+                if modern and alias.name in NOT_IN_MODERN:
+                    found.append((node.lineno, f"{alias.name} in a modern lesson"))
                 if alias.name in DEPRECATED_OR_REMOVED:
                     found.append((node.lineno, f"from {node.module} import {alias.name}"))
         elif isinstance(node, ast.Attribute):
+            if modern and node.attr in NOT_IN_MODERN:
+                found.append((node.lineno, f"{node.attr} in a modern lesson"))
             name = dotted(node)
             if name is None:
                 continue
@@ -226,3 +250,23 @@ def f():
     lesson = tmp_path / "lessons_asyncio" / "sample.py"
     lesson.write_text(code)
     assert [line for line, _ in problems(lesson)] == [3, 6, 6, 7, 9, 18, 19, 20, 22]
+    # in a modern lesson, neither the plumbing nor the exemption of demos
+    (tmp_path / "lessons_asyncio" / "modern").mkdir()
+    modern = tmp_path / "lessons_asyncio" / "modern" / "sample.py"
+    modern.write_text(code)
+    expected = [3, 3, 6, 6, 7, 9, 16, 16, 17, 18, 19, 20, 21, 22]
+    assert [line for line, _ in problems(modern)] == expected
+    modern.write_text(
+        "import asyncio\n"
+        "from asyncio import wait_for\n"
+        "async def f(loop, coro):\n"
+        "    loop.run_until_complete(coro)\n"
+        "    await asyncio.wait_for(coro, 1)\n"
+        "    async with asyncio.timeout(1):\n"
+        "        await asyncio.sleep(1)\n"
+    )
+    assert problems(modern) == [
+        (2, "wait_for in a modern lesson"),
+        (4, "run_until_complete in a modern lesson"),
+        (5, "wait_for in a modern lesson"),
+    ]

@@ -36,8 +36,7 @@ What anyio adds beyond it:
   the same instant (``run1`` and ``run2`` may swap): code that relies on
   asyncio's first in, first out is caught there;
 - a task group is also a cancel scope (``tg.cancel_scope.cancel()``), with
-  level-triggered cancellation (see w8s7's ``cancel_once``); anyio has no
-  eager start.
+  level-triggered cancellation (see w8s7's ``cancel_once``).
 """
 
 import asyncio

@@ -179,12 +179,24 @@ async def cancel_once():
     catches the ``CancelledError``, sleeps one more second undisturbed, and
     returns at 1.5 s: not cancelled, ``cancelling()`` 1.
     """
-    async with asyncio.TaskGroup() as tg:
-        task = tg.create_task(stubborn())
+    # One task, kept in a variable and awaited.  (Not in a task group: a
+    # group that is itself cancelled, by Ctrl-C here, would wait for this
+    # task as long as it refuses to stop.)
+    task = asyncio.create_task(stubborn())
+    try:
         await asyncio.sleep(0.5)
         task.cancel()
         print("cancel() asked")
-    print("task.result():", task.result())
+        # cancel() only asked: the task goes on, and returns at 1.5 s
+        result = await task
+    finally:
+        # stopped itself (Ctrl-C), the demo does not leave its task behind:
+        # it asks the task to stop and waits for it, which may take the
+        # stubborn task's second sleep (the lesson: it delays Ctrl-C too)
+        if not task.done():
+            task.cancel()
+            await task
+    print("task.result():", result)
     print("task.cancelled():", task.cancelled())
     print("task.cancelling():", task.cancelling())
 
