@@ -92,7 +92,8 @@ def test_reference_passes_on_every_backend(name):
 def test_starter_is_not_a_solution(name):
     result = check(name, starter_path(name))
     assert not result.passed
-    assert {o.mistake for o in result.outcomes} == {"nothing yet"}, str(result)
+    # a blank starter prints nothing; a debugging exercise's starter has the bug
+    assert all(o.mistake for o in result.outcomes), str(result)
 
 
 @pytest.mark.parametrize("path", wrong_solutions(), ids=lambda p: f"{p.parent.name}/{p.stem}")

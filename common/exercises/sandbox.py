@@ -20,6 +20,7 @@ import gc
 import re
 import sys
 import time
+import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -82,7 +83,9 @@ class Session:
         self.streams: list[_Capped] = []
         self.origin = 0.0
 
-    def result(self, problem: str | None = None, message: str = "", **extra: Any) -> Run:
+    def result(
+        self, problem: str | None = None, message: str = "", details: str = "", error: str = ""
+    ) -> Run:
         record = self.record
         schedule = record.schedule() if record is not None else []
         end = record.duration if record is not None and record.duration is not None else 0.0
@@ -95,7 +98,8 @@ class Session:
             unawaited=sorted(set(self.unawaited)),
             truncated=any(s.truncated for s in self.streams),
             end=round(end, 3),
-            **extra,
+            details=details,
+            error=error,
         )
 
     # -- what the run patches, for the run only ----------------------------------
@@ -221,33 +225,46 @@ class Session:
             entry = self.code.entry(self.exercise.entry, self.exercise.kind)
         except NotGradable as exc:
             return self.result(exc.kind, exc.message)
+        with self.warnings_kept():
+            failed = self._run(entry)
+        if failed is not None:
+            # the exception was dropped inside: the coroutines it held were
+            # freed there, and the ones never awaited were noted
+            return self.result("exception", *failed)
+        if self.watchdog.soft is not None:
+            return self._stopped()
+        return self.result()
+
+    def _run(self, entry: Callable[..., Any]) -> tuple[str, str, str] | None:
+        """Run the entry; on an exception, what to say of it (message, their
+        traceback, type name)."""
         try:
-            with self.warnings_kept():
-                if self.exercise.kind == "loop":
-                    self._loop_main(entry)
-                else:
-                    anyio.run(
-                        self._async_main,
-                        entry,
-                        backend=self.backend,
-                        backend_options=self._options(),
-                    )
+            if self.exercise.kind == "loop":
+                self._loop_main(entry)
+            else:
+                anyio.run(
+                    self._async_main,
+                    entry,
+                    backend=self.backend,
+                    backend_options=self._options(),
+                )
         except (Stopped, KeyboardInterrupt):
             raise
         except BaseException as exc:
             self.watchdog.detach()
             if self.watchdog.soft is not None:
-                return self._stopped()
+                traceback.clear_frames(exc.__traceback__)
+                return None
             first = leaf(exc)
-            return self.result(
-                "exception",
+            said = (
                 f"your code raised {type(first).__name__}: {first}".rstrip(": "),
-                details=their_traceback(first, self.code.filename),
-                error=type(first).__name__,
+                their_traceback(first, self.code.filename),
+                type(first).__name__,
             )
-        if self.watchdog.soft is not None:
-            return self._stopped()
-        return self.result()
+            for each in {exc, first}:
+                traceback.clear_frames(each.__traceback__)
+            return said
+        return None
 
     def _stopped(self) -> Run:
         kind, message = self.watchdog.soft or ("", "")

@@ -35,6 +35,8 @@ TICK = 0.02
 HELD = 0.25
 IDLE = 1.0
 GRACE = 1.0
+#: virtual seconds past which a clock has jumped to a sleep without end
+FOREVER = 1e9
 
 Post = Callable[[Callable[[], object]], object]
 
@@ -178,6 +180,11 @@ class Watchdog(threading.Thread):
         if self._post is None:
             return None
         clock = self._now()
+        if clock > FOREVER:
+            # asyncio's sleep(inf) is a timer at infinity: the clock jumped there
+            return "idle", (
+                "your code waits for ever: nothing is left to run but a sleep that never ends"
+            )
         if clock > self._virtual_limit:
             return "virtual", (
                 f"your code was still running at {self._virtual_limit:g} s of virtual time"
