@@ -38,6 +38,13 @@ def declared_mistake(path):
 # The catalogue
 
 
+def test_at_least_ten_exercises_and_one_per_lesson_in_both_styles():
+    assert len(NAMES) >= 10
+    for lesson in LESSONS:
+        styles = {e.style for e in exercises().values() if e.lesson == lesson}
+        assert styles == {"asyncio", "anyio"}, lesson
+
+
 def test_every_exercise_has_its_files_and_three_wrong_solutions():
     for name in NAMES:
         assert starter_path(name).is_file() and reference_path(name).is_file()

@@ -15,7 +15,7 @@ from pathlib import Path
 from common.exercises.model import Exercise
 
 HERE = Path(__file__).resolve().parent
-LESSONS = ("w8s2", "w8s5", "w8s6", "w8s7", "w8s8", "w8s9")
+LESSONS = ("w8s2", "w8s4", "w8s5", "w8s6", "w8s7", "w8s8", "w8s9")
 
 
 def exercises() -> dict[str, Exercise]:
