@@ -1,4 +1,4 @@
-# mistake: one seconds_each for all
+# mistake: one timeout for all
 import asyncio
 
 import aiohttp

@@ -1,4 +1,4 @@
-# mistake: no seconds_each
+# mistake: no timeout
 import anyio
 import httpx
 
