@@ -16,6 +16,11 @@ def seconds(t: float) -> str:
     return f"{round(t, 3):g} s"
 
 
+def quote(line: str, width: int = 60) -> str:
+    """A line as said in a sentence: quoted, and cut if long."""
+    return repr(line if len(line) <= width else line[: width - 1] + "…")
+
+
 def by_instant(schedule: Schedule) -> dict[float, Counter[str]]:
     instants: dict[float, Counter[str]] = {}
     for t, line in schedule:
@@ -41,16 +46,18 @@ def first_difference(expected: Schedule, actual: Schedule) -> str | None:
             line = min(extra)
             later = [u for u in _times_of(expected, line) if u != t]
             if later:
-                return f"your {line!r} came at {seconds(t)}, expected at {seconds(later[0])}"
+                return f"your {quote(line)} came at {seconds(t)}, expected at {seconds(later[0])}"
             if line in want.get(t, Counter()):
-                return f"your code printed {line!r} once too often at {seconds(t)}"
-            return f"your code printed {line!r} at {seconds(t)}, which was not expected"
+                return f"your code printed {quote(line)} once too often at {seconds(t)}"
+            return f"your code printed {quote(line)} at {seconds(t)}, which was not expected"
         if missing:
             line = min(missing)
             other = [u for u in _times_of(actual, line) if u != t]
             if other:
-                return f"{line!r} was expected at {seconds(t)}, yours came at {seconds(other[0])}"
-            return f"{line!r} was expected at {seconds(t)} and never came"
+                return (
+                    f"{quote(line)} was expected at {seconds(t)}, yours came at {seconds(other[0])}"
+                )
+            return f"{quote(line)} was expected at {seconds(t)} and never came"
     return None
 
 

@@ -3,16 +3,19 @@
 Both load the learner's code under a watchdog, then run it on each backend of
 the exercise (see :mod:`common.exercises.sandbox`).
 
-* :func:`runs_here`: in this process.  When a budget runs out, the watchdog
-  interrupts the main thread (SIGINT, as Ctrl-C would): that stops Python code
-  and blocking system calls, but not a thread other than the main one, so
-  ``check()`` from a thread has the virtual budget only.
+* :func:`runs_here`: in this process.  When a budget runs out, the run is
+  first cancelled from inside its loop; code that holds the loop (and so
+  cannot be cancelled) is then interrupted as Ctrl-C would (SIGINT to the
+  main thread), which stops Python code and blocking system calls.  From a
+  thread other than the main one that last resort does not exist: code that
+  never gives the loop back cannot be stopped there.
 * :func:`child_main`: the command line's subprocess (``python -m
   common.exercises.driver NAME FILE``), with limits the code cannot lift:
-  processor time, memory, no file written (a file size limit of 0), no
-  connection but to this machine.  It prints the runs as JSON on the standard
-  output it was given, which nothing else may write to; when a budget runs
-  out it prints what it has and exits.
+  processor time, memory, no file written or changed (an audit hook, and a
+  file size limit of 0), no connection but to this machine (an audit hook).
+  It prints the runs as JSON on the standard output it was given, which
+  nothing else may write to; when a budget runs out it prints what it has
+  and exits.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from common.exercises.model import Exercise, Run
 from common.exercises.sandbox import Session, Stopped
 from common.exercises.watchdog import Watchdog
 
-CPU_BUDGET = 3.0
+CPU_BUDGET = 2.0
 
 
 def _top_level_capped(load: Callable[[], None]) -> None:
@@ -119,14 +122,41 @@ def _limit_resources() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (gib, gib))
 
 
-def _local_only(event: str, args: tuple[Any, ...]) -> None:
-    """No connection, no name to resolve, but on this machine."""
-    if event == "socket.connect" or event == "socket.sendto":
+#: audit events that change files: none is allowed
+_FILE_CHANGES = frozenset(
+    {
+        *("os.mkdir", "os.remove", "os.rename", "os.rmdir", "os.truncate", "os.chmod"),
+        *("os.chown", "os.symlink", "os.link", "os.utime"),
+        *("shutil.rmtree", "shutil.move", "shutil.copyfile"),
+    }
+)
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+
+def _guard(event: str, args: tuple[Any, ...]) -> None:
+    """No file written or changed; no connection, no name to resolve, but on this machine."""
+    if event == "open":
+        mode, flags = args[1], args[2]
+        if (isinstance(mode, str) and set(mode) & set("wax+")) or (flags or 0) & _WRITE_FLAGS:
+            raise PermissionError(f"the grader allows no file to be written ({args[0]})")
+    elif event in _FILE_CHANGES:
+        raise PermissionError(f"the grader allows no file to be changed ({event})")
+    elif event == "socket.connect" or event == "socket.sendto":
         address = args[1]
         if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1", "localhost"):
             raise PermissionError(f"the grader allows no network access (to {address[0]})")
     elif event == "socket.getaddrinfo" and args[0] not in (None, "127.0.0.1", "::1", "localhost"):
         raise PermissionError(f"the grader allows no network access (to {args[0]})")
+
+
+def _before_the_guard() -> None:
+    """What the backends do once, and may not do under the guard: trio looks
+    for a usable temporary directory (by writing to it) when it starts."""
+    import tempfile
+
+    import trio.testing  # noqa: F401
+
+    tempfile.gettempdir()
 
 
 def child_main(argv: list[str]) -> int:
@@ -140,8 +170,9 @@ def child_main(argv: list[str]) -> int:
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.dup2(null, 2)
+    _before_the_guard()
     _limit_resources()
-    sys.addaudithook(_local_only)
+    sys.addaudithook(_guard)
     sessions: list[Session] = []
     lock = threading.Lock()
 

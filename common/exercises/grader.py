@@ -16,6 +16,8 @@ from common.exercises.model import Exercise, Mistake, Run
 
 
 def _blocking(run: Run) -> str | None:
+    if run.problem == "held":
+        return f"blocking call: {run.message}"
     if not run.blocking:
         return None
     b = run.blocking[0]
@@ -34,6 +36,12 @@ def _problem(kind: str) -> Any:
 
 
 GENERAL = (
+    Mistake(
+        "endless loop",
+        "Something never ends and never waits: a `while True` without an await that"
+        " lets time pass? Every loop needs a way out.",
+        _problem("cpu"),
+    ),
     Mistake(
         "blocking call",
         "A blocking call (time.sleep, a long computation) keeps the event loop:"
@@ -60,12 +68,6 @@ GENERAL = (
         "Keep the function the starter file asks for, under its name and with its"
         " `async def` or `def` (`python -m common.exercises start NAME` shows it).",
         _problem("missing"),
-    ),
-    Mistake(
-        "endless loop",
-        "Something never ends and never waits: a `while True` without an await that"
-        " lets time pass? Every loop needs a way out.",
-        _problem("cpu"),
     ),
     Mistake(
         "runs too long",

@@ -92,7 +92,7 @@ def from_file(path: Path, run_top_level: Callable[[Callable[[], None]], None]) -
 
         try:
             run_top_level(top_level)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             raise NotGradable(
                 "exception",
                 f"your file raised {type(exc).__name__} when it was loaded",

@@ -23,8 +23,13 @@ _UNRUN = ("syntax", "unreadable", "missing")
 
 
 def _key(outcome: Outcome) -> tuple[object, ...]:
+    if outcome.passed:
+        return (True,)
     run = outcome.run
-    return (outcome.passed, outcome.difference, outcome.explanation, tuple(run.schedule))
+    instants = sorted(
+        (t, sorted(lines.elements())) for t, lines in compare.by_instant(run.schedule).items()
+    )
+    return (outcome.difference, outcome.explanation, run.details, str(instants))
 
 
 def _groups(result: Result) -> list[tuple[list[str], Outcome]]:

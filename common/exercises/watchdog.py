@@ -3,15 +3,19 @@
 A thread watches the run.  Every :data:`TICK` it posts a *beat* (an empty
 callback) to the event loop; a loop that runs callbacks answers at once.
 
-* A beat left unanswered for :data:`HELD` of real time means the loop is
-  held: the learner's code runs without giving it back (a busy loop, a
-  blocking call), while the virtual clock stands still.  The place in their
-  code is noted once (a "blocking call").
+* A beat left unanswered means the loop is held: the learner's code runs
+  without giving it back (a busy loop, a blocking call), while the virtual
+  clock stands still.  Held for :data:`HELD_CPU` of the main thread's
+  processor time (a computation), or for :data:`HELD` of real time (a call
+  that waits), the place in their code is noted once (a "blocking call").
+  A short hold is not one: making an HTTP client loads certificates, which
+  takes a few milliseconds, and more on a busy machine.
 * More than ``cpu_budget`` seconds of processor time, or a loop held for as
   long in real time: an endless loop.
 * A virtual clock past the virtual budget: it runs too long.
-* A loop that answers but neither moves its clock nor spends processor time
-  for :data:`IDLE`: nothing will ever wake it (it waits for ever).  The run
+* A loop that answers, but neither moves its clock, nor runs the learner's
+  code, nor spends more than :data:`BUSY` of the time on the processor for
+  :data:`IDLE`: nothing will ever wake it (it waits for ever).  The run
   has no deadline of its own, so that a loop with nothing to do really waits.
 
 Then the run is first asked to stop from inside the loop (``cancel``, posted
@@ -32,12 +36,19 @@ from contextlib import suppress
 from common.exercises.model import Blocking
 
 TICK = 0.02
-HELD = 0.25
+HELD = 0.8
+HELD_CPU = 0.2
 IDLE = 1.0
+#: the share of real time a waiting loop may spend on the processor (beats;
+#: trio's clock looking for a timer every few milliseconds)
+BUSY = 0.1
 GRACE = 1.0
 #: virtual seconds past which a clock has jumped to a sleep without end
 FOREVER = 1e9
 
+OUTSIDE = "outside your file"
+#: asyncio's loop, below which a task's frames are never found
+_LOOP_FRAMES = frozenset({"_run_once", "run_forever"})
 Post = Callable[[Callable[[], object]], object]
 
 
@@ -52,7 +63,7 @@ def learner_place(frame: object, filename: str) -> str:
             source = linecache.getline(filename, line).strip()
             return f"line {line}, in {code.co_name}" + (f": {source}" if source else "")
         frame = frame.f_back  # type: ignore[attr-defined]
-    return "outside your file"
+    return OUTSIDE
 
 
 class Watchdog(threading.Thread):
@@ -85,10 +96,11 @@ class Watchdog(threading.Thread):
     def _reset(self) -> None:
         self._cpu0 = time.process_time()
         self._sent: float | None = None
+        self._sent_cpu = 0.0
         self._places: set[str] = set()
         self._quiet_since = time.monotonic()
         self._last_clock: float | None = None
-        self._quiet_cpu = 0.0
+        self._quiet_cpu = self._main_cpu()
 
     def attach(
         self,
@@ -151,13 +163,34 @@ class Watchdog(threading.Thread):
         frame = sys._current_frames().get(self._main)
         return learner_place(frame, self.filename)
 
+    def _main_cpu(self) -> float:
+        """The main thread's processor time (the process's, where unknown)."""
+        try:
+            return time.clock_gettime(time.pthread_getcpuclockid(self._main))
+        except (AttributeError, OSError):
+            return time.process_time()
+
+    def _learner_running(self) -> bool:
+        """Is their code running right now: a frame of their file on the main
+        thread's stack, above the event loop's own (a ``main(loop)`` that runs
+        the loop is below it, and waits)?"""
+        frame = sys._current_frames().get(self._main)
+        while frame is not None:
+            code = frame.f_code
+            if code.co_filename == self.filename:
+                return True
+            if code.co_name in _LOOP_FRAMES and "asyncio" in code.co_filename:
+                return False
+            frame = frame.f_back
+        return False
+
     def _check(self) -> tuple[str, str] | None:
         now = time.monotonic()
         cpu = time.process_time() - self._cpu0
         held_for = 0.0
         if self._post is not None:
             if self._sent is None:
-                self._sent = now
+                self._sent, self._sent_cpu = now, self._main_cpu()
                 try:
                     self._post(self._beat)
                 except Exception:  # the loop is closed or closing: nothing to watch
@@ -165,16 +198,24 @@ class Watchdog(threading.Thread):
                     self._sent = None
             else:
                 held_for = now - self._sent
-        if held_for > HELD:
+        if held_for > HELD or (held_for and self._main_cpu() - self._sent_cpu > HELD_CPU):
             where = self._where()
             if where not in self._places:
                 self._places.add(where)
-                what = f"your code kept the loop for over {HELD:g} s of real time"
+                what = "your code kept the loop, without an await, for too long"
                 self.blocking.append(Blocking(round(self._now(), 3), what, where))
-        if cpu > self.cpu_budget or held_for > self.cpu_budget:
+        # without a loop (a file's top level), real time counts as well
+        loopless = self._post is None and now - self._quiet_since > self.cpu_budget
+        if held_for > self.cpu_budget and cpu <= self.cpu_budget:
+            return "held", (
+                f"your code kept the loop for over {self.cpu_budget:g} s without an await"
+                f" ({self._where()}), at {self._now():g} s of virtual time"
+            )
+        if cpu > self.cpu_budget or loopless:
             where = self._where()
+            at = f" ({where})" if where != OUTSIDE else ""
             return "cpu", (
-                f"stopped after {self.cpu_budget:g} s of processor time ({where}),"
+                f"stopped after {self.cpu_budget:g} s of processor time{at},"
                 f" at {self._now():g} s of virtual time: an endless loop?"
             )
         if self._post is None:
@@ -189,12 +230,17 @@ class Watchdog(threading.Thread):
             return "virtual", (
                 f"your code was still running at {self._virtual_limit:g} s of virtual time"
             )
-        if clock != self._last_clock or held_for > 0:
+        quiet_for = now - self._quiet_since
+        main_cpu = self._main_cpu()
+        if clock != self._last_clock or self._learner_running():
+            # time passes, or their code runs (a loop of sleep(0)): not idle
             self._last_clock = clock
-            self._quiet_since, self._quiet_cpu = now, cpu
-        elif cpu - self._quiet_cpu > 0.2:
-            self._quiet_since, self._quiet_cpu = now, cpu
-        elif now - self._quiet_since > IDLE:
+            self._quiet_since, self._quiet_cpu = now, main_cpu
+        elif quiet_for > IDLE and main_cpu - self._quiet_cpu > quiet_for * BUSY:
+            # the loop keeps running (a loop of sleep(0), which lets no time
+            # pass): the processor-time budget will stop it, if it never ends
+            self._quiet_since, self._quiet_cpu = now, main_cpu
+        elif quiet_for > IDLE:
             return "idle", (
                 f"your code waits for ever at {clock:g} s: nothing is left to run"
                 " and nothing will wake it up"

@@ -6,7 +6,7 @@ from time import sleep
 
 async def worker(name):
     print(f"{name} starts")
-    sleep(0.4)  # noqa: ASYNC251 (the mistake)
+    sleep(1)  # noqa: ASYNC251 (the mistake)
     print(f"{name} ends")
 
 
