@@ -149,12 +149,13 @@ def _guard(event: str, args: tuple[Any, ...]) -> None:
         raise PermissionError(f"the grader allows no network access (to {args[0]})")
 
 
-def _before_the_guard() -> None:
+def _before_the_guard(backends: tuple[str, ...]) -> None:
     """What the backends do once, and may not do under the guard: trio looks
     for a usable temporary directory (by writing to it) when it starts."""
     import tempfile
 
-    import trio.testing  # noqa: F401
+    if "trio" in backends:
+        import trio.testing  # noqa: F401
 
     tempfile.gettempdir()
 
@@ -170,7 +171,7 @@ def child_main(argv: list[str]) -> int:
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.dup2(null, 2)
-    _before_the_guard()
+    _before_the_guard(exercise.backends)
     _limit_resources()
     sys.addaudithook(_guard)
     sessions: list[Session] = []
