@@ -138,6 +138,12 @@ CASES = {
     "top-level-loop": ("while True:\n    pass\n", "processor time"),
     "top-level-exit": ("import sys\nsys.exit(3)\n", "SystemExit"),
     "writes-a-file": (MAIN + "    open('written.txt', 'w')\n", "no file to be written"),
+    "a-process": (MAIN + "    import os\n    os.system('touch x')\n", "no other process"),
+    "a-thread-left-running": (
+        MAIN + "    import threading\n"
+        "    threading.Thread(target=threading.Event().wait).start()\n",
+        "'a starts' was expected at 0 s and never came",
+    ),
     "network": (
         MAIN + "    import socket\n    socket.create_connection(('example.com', 80))\n",
         "no network access",

@@ -130,6 +130,13 @@ _FILE_CHANGES = frozenset(
         *("shutil.rmtree", "shutil.move", "shutil.copyfile"),
     }
 )
+#: nor may it start processes, or signal any
+_PROCESSES = frozenset(
+    {
+        *("subprocess.Popen", "os.system", "os.exec", "os.spawn", "os.posix_spawn"),
+        *("os.fork", "os.forkpty", "os.kill", "os.killpg", "pty.spawn"),
+    }
+)
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 
@@ -141,6 +148,8 @@ def _guard(event: str, args: tuple[Any, ...]) -> None:
             raise PermissionError(f"the grader allows no file to be written ({args[0]})")
     elif event in _FILE_CHANGES:
         raise PermissionError(f"the grader allows no file to be changed ({event})")
+    elif event in _PROCESSES:
+        raise PermissionError(f"the grader allows no other process ({event})")
     elif event == "socket.connect" or event == "socket.sendto":
         address = args[1]
         if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1", "localhost"):
@@ -160,7 +169,7 @@ def _before_the_guard(backends: tuple[str, ...]) -> None:
     tempfile.gettempdir()
 
 
-def child_main(argv: list[str]) -> int:
+def child_main(argv: list[str]) -> None:
     from common.exercises.catalogue import get
 
     exercise = get(argv[0])
@@ -193,8 +202,9 @@ def child_main(argv: list[str]) -> int:
     runs = _grade(exercise, lambda top: from_file(path, top), str(path), stop, sessions)
     emit(runs)
     result.close()
-    return 0
+    # now, without waiting for threads their code may have left running
+    os._exit(0)
 
 
 if __name__ == "__main__":
-    sys.exit(child_main(sys.argv[1:]))
+    child_main(sys.argv[1:])
