@@ -6,9 +6,11 @@ the exercise (see :mod:`common.exercises.sandbox`).
 * :func:`runs_here`: in this process.  When a budget runs out, the run is
   first cancelled from inside its loop; code that holds the loop (and so
   cannot be cancelled) is then interrupted as Ctrl-C would (SIGINT to the
-  main thread), which stops Python code and blocking system calls.  From a
-  thread other than the main one that last resort does not exist: code that
-  never gives the loop back cannot be stopped there.
+  main thread), which stops Python code and blocking system calls.  In a
+  notebook (an event loop already runs in the main thread) or from another
+  thread, the grading runs in a thread, where that last resort does not
+  exist: code that never gives the loop back is left running after
+  :data:`WALL_LIMIT`, and said so.
 * :func:`child_main`: the command line's subprocess (``python -m
   common.exercises.driver NAME FILE``), with limits the code cannot lift:
   processor time, memory, no file written or changed (an audit hook, and a
@@ -36,6 +38,8 @@ from common.exercises.sandbox import Session, Stopped
 from common.exercises.watchdog import Watchdog
 
 CPU_BUDGET = 2.0
+#: real seconds a notebook waits for a grading it cannot interrupt
+WALL_LIMIT = 60.0
 
 
 def _top_level_capped(load: Callable[[], None]) -> None:
@@ -82,12 +86,57 @@ def runs_here(exercise: Exercise, code: Code) -> list[Run]:
     return runs_here_loading(exercise, lambda _: code, code.filename)
 
 
+def _loop_running() -> bool:
+    """Is an event loop running in this thread (a notebook's kernel)?"""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def runs_here_loading(
     exercise: Exercise,
     load: Callable[[Callable[[Callable[[], None]], None]], Code],
     filename: str,
 ) -> list[Run]:
-    """Load the code under the watchdog (a file's top level), then grade it here."""
+    """Load the code under the watchdog (a file's top level), then grade it here.
+
+    Where an event loop already runs in this thread (a Jupyter kernel runs
+    one), a thread of its own does the grading, and this one waits for it.
+    """
+    if not _loop_running():
+        return _runs_here(exercise, load, filename)
+    done: list[list[Run]] = []
+    failed: list[BaseException] = []
+
+    def grade() -> None:
+        try:
+            done.append(_runs_here(exercise, load, filename))
+        except BaseException as exc:  # ours, to raise in the caller's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=grade, name="exercise grading", daemon=True)
+    thread.start()
+    thread.join(WALL_LIMIT)
+    if failed:
+        raise failed[0]
+    if done:
+        return done[0]
+    message = (
+        f"still running after {WALL_LIMIT:g} s of real time: code that never gives the"
+        " loop back cannot be stopped from a notebook (restart the kernel)"
+    )
+    return [Run(b, problem="cpu", message=message) for b in exercise.backends]
+
+
+def _runs_here(
+    exercise: Exercise,
+    load: Callable[[Callable[[Callable[[], None]], None]], Code],
+    filename: str,
+) -> list[Run]:
     main = threading.get_ident() == threading.main_thread().ident
     stopped: list[tuple[str, str]] = []
     sessions: list[Session] = []

@@ -144,6 +144,10 @@ class Result:
 
         return text(self)
 
+    def __repr__(self) -> str:
+        # what a notebook shows where it cannot show the HTML
+        return str(self)
+
     def _repr_html_(self) -> str:
         from common.exercises.report import html
 
