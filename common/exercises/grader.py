@@ -82,6 +82,17 @@ GENERAL = (
         _problem("idle"),
     ),
     Mistake(
+        "asyncio on trio",
+        "On trio, asyncio's functions (asyncio.sleep, asyncio.gather…) find no asyncio"
+        " loop: in an anyio exercise use anyio's (anyio.sleep, a task group…), which run"
+        " on both.",
+        lambda run: (
+            "your code called asyncio on trio, where no asyncio loop runs"
+            if run.backend == "trio" and run.problem == "exception" and "asyncio" in run.details
+            else None
+        ),
+    ),
+    Mistake(
         "exception",
         "Your code raised an exception: its traceback (your lines only) says where.",
         _problem("exception"),
