@@ -12,7 +12,8 @@ schedule; first timer line; producer/consumer drift), ``w8s4`` (handed to
 ``benchmarks/bench_w8s4.py``, see :mod:`benchmarks.lesson_w8s4`),
 ``startup`` (``--list`` against ``import asyncio, anyio``; heavy imports),
 ``window`` (the window pattern at 1,000 to 100,000 jobs), ``notebook`` (a
-demo in a Jupyter cell against the command line; 100 runs in one kernel).
+demo in a Jupyter cell against the command line; 100 runs in one kernel),
+``exercises`` (grading time of each exercise: command line and in process).
 
 Each table is printed as Markdown when its section is done (progress goes to
 stderr) and the file is rewritten after each section, with the machine the

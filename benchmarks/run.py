@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import fidelity, lesson_w8s4, notebook, startup, suite, window
+from benchmarks import exercises, fidelity, lesson_w8s4, notebook, startup, suite, window
 from benchmarks.report import Section, machine, summary
 from benchmarks.worker import ROOT
 
@@ -33,6 +33,7 @@ def sections(timer: str) -> dict[str, Callable[[bool], Section]]:
         "startup": lambda quick: startup.run(quick=quick, timer=timer, log=log),
         "window": lambda quick: window.run(quick=quick, log=log),
         "notebook": lambda quick: notebook.run(quick=quick, log=log),
+        "exercises": lambda quick: exercises.run(quick=quick, log=log),
     }
 
 

@@ -1,0 +1,1 @@
+"""Reference solutions: what ``solution`` prints, and what the tests grade."""

@@ -1,0 +1,1 @@
+"""Starter files: what ``start`` writes (the statement is each file's docstring)."""

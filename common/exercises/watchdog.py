@@ -1,0 +1,248 @@
+"""The budgets: processor time, virtual time, and a loop that stops answering.
+
+A thread watches the run.  Every :data:`TICK` it posts a *beat* (an empty
+callback) to the event loop; a loop that runs callbacks answers at once.
+
+* A beat left unanswered means the loop is held: the learner's code runs
+  without giving it back (a busy loop, a blocking call), while the virtual
+  clock stands still.  Held for :data:`HELD_CPU` of the main thread's
+  processor time (a computation), or for :data:`HELD` of real time (a call
+  that waits), the place in their code is noted once (a "blocking call").
+  A short hold is not one: making an HTTP client loads certificates, which
+  takes a few milliseconds, and more on a busy machine.
+* More than ``cpu_budget`` seconds of processor time, or a loop held for as
+  long in real time: an endless loop.
+* A virtual clock past the virtual budget: it runs too long.
+* A loop that answers, but neither moves its clock, nor runs the learner's
+  code, nor spends more than :data:`BUSY` of the time on the processor for
+  :data:`IDLE`: nothing will ever wake it (it waits for ever).  The run
+  has no deadline of its own, so that a loop with nothing to do really waits.
+
+Then the run is first asked to stop from inside the loop (``cancel``, posted
+like a beat: the run's cancel scope, or ``loop.stop``); if it is still running
+:data:`GRACE` later, it is stopped from outside (``stop``, the caller's: in the
+command line's subprocess, end the process; in a notebook, interrupt the
+main thread).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from contextlib import suppress
+
+from common.exercises.model import Blocking
+
+TICK = 0.02
+HELD = 0.8
+HELD_CPU = 0.2
+IDLE = 1.0
+#: the share of real time a waiting loop may spend on the processor (beats;
+#: trio's clock looking for a timer every few milliseconds)
+BUSY = 0.1
+GRACE = 1.0
+#: virtual seconds past which a clock has jumped to a sleep without end
+FOREVER = 1e9
+
+OUTSIDE = "outside your file"
+#: asyncio's loop, below which a task's frames are never found
+_LOOP_FRAMES = frozenset({"_run_once", "run_forever"})
+Post = Callable[[Callable[[], object]], object]
+
+
+def learner_place(frame: object, filename: str) -> str:
+    """``line 12, in main: time.sleep(1)``: the innermost frame of their file."""
+    import linecache
+
+    while frame is not None:
+        code = frame.f_code  # type: ignore[attr-defined]
+        if code.co_filename == filename:
+            line = frame.f_lineno  # type: ignore[attr-defined]
+            source = linecache.getline(filename, line).strip()
+            return f"line {line}, in {code.co_name}" + (f": {source}" if source else "")
+        frame = frame.f_back  # type: ignore[attr-defined]
+    return OUTSIDE
+
+
+class Watchdog(threading.Thread):
+    def __init__(
+        self,
+        filename: str,
+        *,
+        cpu_budget: float,
+        stop: Callable[[str, str], None],
+    ) -> None:
+        super().__init__(name="exercise watchdog", daemon=True)
+        self.filename = filename
+        self.cpu_budget = cpu_budget
+        self._stop_run = stop
+        self._main = threading.get_ident()
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self.blocking: list[Blocking] = []
+        self.stopped: str | None = None
+        #: why the run was asked to stop from inside: (kind, message)
+        self.soft: tuple[str, str] | None = None
+        self._cancel: Callable[[], object] | None = None
+        self._soft_at = 0.0
+        self._post: Post | None = None
+        self._clock: Callable[[], float] = lambda: 0.0
+        self._origin = 0.0
+        self._virtual_limit = float("inf")
+        self._reset()
+
+    def _reset(self) -> None:
+        self._cpu0 = time.process_time()
+        self._sent: float | None = None
+        self._sent_cpu = 0.0
+        self._places: set[str] = set()
+        self._quiet_since = time.monotonic()
+        self._last_clock: float | None = None
+        self._quiet_cpu = self._main_cpu()
+
+    def attach(
+        self,
+        post: Post,
+        clock: Callable[[], float],
+        origin: float,
+        virtual_limit: float,
+        cancel: Callable[[], object],
+    ) -> None:
+        """Watch a loop from now on (budgets start again for each backend)."""
+        with self._lock:
+            self._post, self._clock, self._origin = post, clock, origin
+            self._virtual_limit, self._cancel = virtual_limit, cancel
+            self._reset()
+
+    def detach(self) -> None:
+        with self._lock:
+            self._post = None
+
+    def restart(self) -> None:
+        """A new phase without a loop (a file's top level, a new backend)."""
+        with self._lock:
+            self._post, self._cancel, self.soft = None, None, None
+            self.blocking = []
+            self._reset()
+
+    def close(self) -> None:
+        self._done.set()
+
+    def _beat(self) -> None:
+        self._sent = None
+
+    def run(self) -> None:
+        while not self._done.wait(TICK):
+            with self._lock:
+                reason = self._check()
+                if self.soft is not None and time.monotonic() - self._soft_at > GRACE:
+                    reason = self.soft
+                elif reason is not None and self._post is not None and self._cancel:
+                    # ask the loop to stop the run: it answers unless it is held
+                    if self.soft is None:
+                        self.soft, self._soft_at = reason, time.monotonic()
+                        self._sent = None
+                        with suppress(Exception):  # the loop is closing: it stops anyway
+                            self._post(self._cancel)
+                    reason = None
+            if reason is not None:
+                kind, message = reason
+                self.stopped = kind
+                self._stop_run(kind, message)
+                return
+
+    def _now(self) -> float:
+        try:
+            return self._clock() - self._origin
+        except Exception:
+            return 0.0
+
+    def _where(self) -> str:
+        frame = sys._current_frames().get(self._main)
+        return learner_place(frame, self.filename)
+
+    def _main_cpu(self) -> float:
+        """The main thread's processor time (the process's, where unknown)."""
+        try:
+            return time.clock_gettime(time.pthread_getcpuclockid(self._main))
+        except (AttributeError, OSError):
+            return time.process_time()
+
+    def _learner_running(self) -> bool:
+        """Is their code running right now: a frame of their file on the main
+        thread's stack, above the event loop's own (a ``main(loop)`` that runs
+        the loop is below it, and waits)?"""
+        frame = sys._current_frames().get(self._main)
+        while frame is not None:
+            code = frame.f_code
+            if code.co_filename == self.filename:
+                return True
+            if code.co_name in _LOOP_FRAMES and "asyncio" in code.co_filename:
+                return False
+            frame = frame.f_back
+        return False
+
+    def _check(self) -> tuple[str, str] | None:
+        now = time.monotonic()
+        cpu = time.process_time() - self._cpu0
+        held_for = 0.0
+        if self._post is not None:
+            if self._sent is None:
+                self._sent, self._sent_cpu = now, self._main_cpu()
+                try:
+                    self._post(self._beat)
+                except Exception:  # the loop is closed or closing: nothing to watch
+                    self._post = None
+                    self._sent = None
+            else:
+                held_for = now - self._sent
+        if held_for > HELD or (held_for and self._main_cpu() - self._sent_cpu > HELD_CPU):
+            where = self._where()
+            if where not in self._places:
+                self._places.add(where)
+                what = "your code kept the loop, without an await, for too long"
+                self.blocking.append(Blocking(round(self._now(), 3), what, where))
+        # without a loop (a file's top level), real time counts as well
+        loopless = self._post is None and now - self._quiet_since > self.cpu_budget
+        if held_for > self.cpu_budget and cpu <= self.cpu_budget:
+            return "held", (
+                f"your code kept the loop for over {self.cpu_budget:g} s without an await"
+                f" ({self._where()}), at {self._now():g} s of virtual time"
+            )
+        if cpu > self.cpu_budget or loopless:
+            where = self._where()
+            at = f" ({where})" if where != OUTSIDE else ""
+            return "cpu", (
+                f"stopped after {self.cpu_budget:g} s of processor time{at},"
+                f" at {self._now():g} s of virtual time: an endless loop?"
+            )
+        if self._post is None:
+            return None
+        clock = self._now()
+        if clock > FOREVER:
+            # asyncio's sleep(inf) is a timer at infinity: the clock jumped there
+            return "idle", (
+                "your code waits for ever: nothing is left to run but a sleep that never ends"
+            )
+        if clock > self._virtual_limit:
+            return "virtual", (
+                f"your code was still running at {self._virtual_limit:g} s of virtual time"
+            )
+        quiet_for = now - self._quiet_since
+        main_cpu = self._main_cpu()
+        if clock != self._last_clock or self._learner_running():
+            # time passes, or their code runs (a loop of sleep(0)): not idle
+            self._last_clock = clock
+            self._quiet_since, self._quiet_cpu = now, main_cpu
+        elif quiet_for > IDLE and main_cpu - self._quiet_cpu > quiet_for * BUSY:
+            # the loop keeps running (a loop of sleep(0), which lets no time
+            # pass): the processor-time budget will stop it, if it never ends
+            self._quiet_since, self._quiet_cpu = now, main_cpu
+        elif quiet_for > IDLE:
+            return "idle", (
+                f"your code waits for ever at {clock:g} s: nothing is left to run"
+                " and nothing will wake it up"
+            )
+        return None

@@ -1,0 +1,17 @@
+# mistake: sequential
+import asyncio
+
+
+async def morceaux(message):
+    print(message, "début")
+    await asyncio.sleep(0.5)
+    print(message, "milieu")
+    await asyncio.sleep(1)
+    print(message, "fin")
+    return f"{message} par morceaux"
+
+
+async def main():
+    first = await morceaux("run1")
+    second = await morceaux("run2")
+    print([first, second])
