@@ -11,9 +11,9 @@ failure one line on stderr, the other download completing.
 import re
 
 import pytest
-from common.server import DocumentServer, document_names
 
 from common.runner import DemoFailed
+from common.w8s4 import DocumentServer, document_names
 from tests.harness import by_instant, faithful_record, lesson, modern_record, run_cli
 from tests.test_w8s4 import (
     KINDS,

@@ -11,7 +11,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from common.server import PREFIX, DocumentServer, document_names, document_size
+from common.w8s4.documents import PREFIX, document_names, document_size
+from common.w8s4.server import DocumentServer
 
 #: six documents; the third one is never answered (a download that hangs)
 NAMES = document_names(6)

@@ -52,9 +52,9 @@ import asyncio
 
 import aiohttp
 import requests
-from common.downloads import check_downloads, download_failed, with_embedded_server
 
 from common.runner import Lesson
+from common.w8s4 import check_downloads, download_failed, with_embedded_server
 
 lesson = Lesson(__name__)
 # The options (--url, --latency, --count, --limit, --timeout) and the local
