@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import gc
 from collections.abc import Callable
 from typing import Any, TextIO
 
 from common.ctrl_c import Interrupt
 from common.lesson import Demo
 from common.record import Record, recording
+from common.run_faithful import reporting_what_it_drops
 from common.timer import Timer, use_timer
 from common.virtual import VirtualEventLoop, blocking_sleep_moves_clock
 
@@ -71,6 +71,7 @@ def run_modern(
         with (
             use_timer(Timer(loop.time)),
             recording(loop.time, echo=echo, stdout=stdout, stderr=stderr) as record,
+            reporting_what_it_drops(),
             blocking_sleep_moves_clock(advance),
         ):
             try:
@@ -86,6 +87,5 @@ def run_modern(
                 # what the demo left running is cancelled and finishes inside
                 # the recording; so do the reports of what it dropped
                 runner.close()
-                gc.collect()
     record.stopped = interrupt.stopped()
     return record

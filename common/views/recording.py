@@ -10,9 +10,10 @@ on every build (trio's scheduler is seeded for it:
 from __future__ import annotations
 
 import asyncio
+import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from common.virtual import repeatable_trio
 
@@ -73,6 +74,9 @@ def _record(demo: Demo, backend: str) -> Record:
         # As on the command line, warnings are shown (and so recorded), not
         # raised; "always", so that a second build records the same ones.
         warnings.simplefilter("always")
+        # shown on stderr, where the record sees them, even under a host that
+        # collects warnings itself (pytest, IPython)
+        warnings.showwarning = _show_on_stderr
         with repeatable_trio():
             record = run_demo(
                 demo,
@@ -85,3 +89,15 @@ def _record(demo: Demo, backend: str) -> Record:
         chunks = [Chunk(0.0, c.text, c.stream) for c in record.chunks]
         return Record(chunks, duration=0.0, stopped=record.stopped)
     return record
+
+
+def _show_on_stderr(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """What Python does with a warning it shows: a line on stderr."""
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
