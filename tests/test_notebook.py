@@ -99,9 +99,10 @@ def test_the_code_a_demo_uses_is_shown_once_with_its_comments():
     sources = [source for kind, source in cells if kind == "markdown"]
     producer = "async def producer(queue):"
     assert sum(producer in s for s in sources) == 1
-    # the comment block above job() belongs to it
-    job = next(s for s in sources if "async def job(i, window):" in s)
-    assert "# The seed's window is a module global that job() reads" in job
+    # the video's job() is typed inside the window demo, with its comments
+    job = next(s for s in sources if "async def job(i):" in s)
+    assert "# The video's window and job() are top-level code of the file" in job
+    assert sum("async def job(i):" in s for s in sources) == 1
     # the port's job(), in the port's cell, not the faithful one
     assert "async def job(i, window, *, task_status=anyio.TASK_STATUS_IGNORED):" not in job
     # w8s2: gather uses morceaux, which the first demo showed

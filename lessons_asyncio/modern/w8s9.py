@@ -232,7 +232,7 @@ async def never_awaited():
 
 @lesson.demo
 async def await_sync():
-    """case 8: await synchro() is a TypeError; synchro() returns None, not an awaitable
+    """case 8: synchro() returns None, not an awaitable: await synchro() is a TypeError
 
     ``await`` wants an awaitable (a coroutine, a task, a future, an object
     with ``__await__``); ``inspect.isawaitable`` tells which values are.
@@ -244,11 +244,12 @@ async def await_sync():
     async def asynchro():
         await synchro()
 
+    echo(inspect.isawaitable(synchro()))
+
+    # Not in the video, which only defines it: run it, and see case 8 fail.
     with observe() as outcome:
         await asynchro()
     print("await synchro():", outcome)
-
-    echo(inspect.isawaitable(synchro()))
 
 
 @lesson.demo
