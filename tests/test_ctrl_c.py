@@ -54,7 +54,7 @@ from common.ctrl_c import Interrupt, handling_sigint
 from common.runner import run_demo
 from common.sidebyside import repeatable_trio
 from common.virtual import VirtualEventLoop
-from tests.harness import ROOT, by_instant, lesson, lesson_names
+from tests.harness import ROOT, by_instant, lesson, lesson_names, modern_lesson_names
 
 
 def _seed():
@@ -99,13 +99,15 @@ def never_awaited(case, interrupted=False):
 @dataclasses.dataclass(frozen=True)
 class Case:
     name: str  # the lesson
-    flavour: str  # "asyncio" (faithful) or "anyio" (port)
+    flavour: str  # "asyncio" (faithful), "asyncio.modern" or "anyio" (port)
     backend: str
     demo: str
 
     @property
     def id(self):
-        variant = "faithful" if self.flavour == "asyncio" else f"port-{self.backend}"
+        variant = {"asyncio": "faithful", "asyncio.modern": "modern"}.get(
+            self.flavour, f"port-{self.backend}"
+        )
         return f"{self.name}-{self.demo}-{variant}"
 
     def lesson_demo(self):
@@ -125,6 +127,12 @@ def all_cases():
                     continue
                 for backend in backends:
                     yield Case(name, flavour, backend, demo.name)
+    # asyncio as written today: async demos on asyncio (w8s5's hand-driven
+    # protocol demos are plain functions that run no loop)
+    for name in modern_lesson_names():
+        for demo in lesson("asyncio.modern", name).demos.values():
+            if demo.is_async:
+                yield Case(name, "asyncio.modern", "asyncio", demo.name)
 
 
 # -- pressing Ctrl-C at a virtual moment ------------------------------------------
@@ -363,6 +371,8 @@ def test_the_demos_that_last_are_found():
             (name, "anyio", "asyncio"),
             (name, "anyio", "trio"),
         }, name
+    for name in set(modern_lesson_names()) - {"w8s5"}:
+        assert (name, "asyncio.modern", "asyncio") in variants, name
 
 
 @pytest.mark.parametrize("case", LASTING, ids=[case.id for case in LASTING])
