@@ -199,3 +199,16 @@ def test_the_python_api_reports_a_function_and_its_timelines():
     assert [o.mistake for o in bad.outcomes] == ["sequential", "sequential"]
     html = bad._repr_html_()
     assert html.count("<svg") == 2 and "expected" in html and "yours" in html
+
+
+def test_the_python_api_stops_code_that_holds_the_loop():
+    from common.exercises import check
+
+    async def main():
+        while True:
+            pass
+
+    result = check("w8s9_blocking", main)
+    (outcome,) = result.outcomes
+    assert outcome.mistake in ("endless loop", "blocking call")
+    assert "in main: while True:" in outcome.explanation

@@ -16,10 +16,9 @@ From Python (a notebook)::
 ``check`` returns a :class:`~common.exercises.grader.Result`: true when every
 backend passed; printed, the report; displayed in a notebook, the expected
 and actual timelines.  It runs the code in this process (a notebook's
-function cannot move to another one): the processor-time budget then
-interrupts the main thread as Ctrl-C would, which a thread other than the
-main one cannot do.  The command line runs the code in a subprocess with
-hard limits.
+function cannot move to another one), so its budgets are softer than the
+command line's, which grades in a subprocess with hard limits: see
+:mod:`common.exercises.driver`.
 """
 
 from __future__ import annotations

@@ -140,16 +140,29 @@ def _runs_here(
     main = threading.get_ident() == threading.main_thread().ident
     stopped: list[tuple[str, str]] = []
     sessions: list[Session] = []
+    # no interrupt may land once the grading is over: it would hit the caller
+    lock = threading.Lock()
+    finished = False
 
     def stop(kind: str, message: str) -> None:
         stopped.append((kind, message))
-        if main:
-            # twice: asyncio's runner takes the first SIGINT as a cancellation
-            for _ in range(2):
+        # Again until it lands: asyncio's runner takes the first SIGINT as a
+        # cancellation (which a held loop never sees), and signals sent
+        # together count as one.
+        pause = threading.Event()
+        for _ in range(50):
+            with lock:
+                if finished or not main:
+                    return
                 signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+            pause.wait(0.1)  # not time.sleep: the run has it move the virtual clock
 
     try:
-        return _grade(exercise, load, filename, stop, sessions)
+        try:
+            return _grade(exercise, load, filename, stop, sessions)
+        finally:
+            with lock:
+                finished = True
     except (Stopped, KeyboardInterrupt):
         if not stopped:
             raise
