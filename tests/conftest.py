@@ -8,6 +8,7 @@ tasks are blocked, so schedules are checked exactly and in no time.
 import pytest
 
 from common.virtual import backend_options
+from tests import harness
 
 
 @pytest.fixture(
@@ -24,3 +25,11 @@ def anyio_backend(request):
 @pytest.fixture
 def backend_name(anyio_backend):
     return anyio_backend[0]
+
+
+@pytest.fixture(scope="session")
+def record_of():
+    """``record_of(flavour, lesson, demo, backend="asyncio")``: a demo's record
+    on virtual time, run once for the whole session and shared (each call
+    returns a copy).  See :func:`tests.harness.record_of`."""
+    return harness.record_of
