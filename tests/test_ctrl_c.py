@@ -1,8 +1,10 @@
-"""Ctrl-C anywhere: every demo that lasts, on every flavour and backend (SPEC §4).
+"""Ctrl-C anywhere: every demo that lasts, on every flavour and backend.
 
 Which demos last is read from the registries and the demos' own virtual
 durations (a demo that takes no virtual time cannot be interrupted half-way),
-so a new demo is covered without a word here.
+so a new demo is covered without a word here.  The demos are run when the
+tests run, not when they are collected: one test per lesson and variant, one
+subtest per demo.
 
 * On virtual time, in-process: Ctrl-C at seeded-random moments of the
   demo's run, and at instants where it has something scheduled.  The signal
@@ -19,11 +21,13 @@ so a new demo is covered without a word here.
   when left alone, say the seed's ``bye`` if it has one, close its loop with
   no task left, and leave no thread, no open file descriptor, no warning,
   nothing logged, nothing on stderr.
-* On real time, in subprocesses, all at once: SIGINT at a seeded-random
-  moment after the demo's header line: exit code 130, the ``interrupted
-  (Ctrl-C)`` line, no traceback, no "Task was destroyed but it is pending",
-  no "never retrieved" (but for the faithful ``boom``, which shows it on
-  purpose), no ``ResourceWarning``.
+* On real time, in subprocesses, all at once: SIGINT as soon as the demo has
+  printed a seeded-random number of lines (its header, then the lines it
+  prints in its first second): exit code 130, the ``interrupted (Ctrl-C)``
+  line, no traceback, no "Task was destroyed but it is pending", no "never
+  retrieved" (but for the faithful ``boom``, which shows it on purpose), no
+  ``ResourceWarning``.  Waiting for a line, not for a delay, the test presses
+  Ctrl-C while the demo runs, however busy the machine.
 
 The seed changes from run to run; set ``LESSONS_CTRL_C_SEED`` to replay one
 (every failure message gives it, with the moment).  ``LESSONS_CTRL_C_MOMENTS``
@@ -36,17 +40,13 @@ import contextlib
 import dataclasses
 import functools
 import gc
-import math
+import inspect
 import os
 import random
 import re
 import signal
-import subprocess
-import sys
+import socket
 import threading
-import time
-import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -55,14 +55,13 @@ import common.virtual
 from common.runner import _Interrupt, run_demo
 from common.sidebyside import repeatable_trio
 from common.virtual import VirtualEventLoop
-from tests.harness import ROOT, by_instant, lesson, lesson_names
+from tests.harness import Lines, by_instant, leaks, lesson, lesson_names, resources, spawn
 
 
 def _seed():
     if os.environ.get("LESSONS_CTRL_C_SEED"):
         return int(os.environ["LESSONS_CTRL_C_SEED"])
-    # pytest-xdist's workers each collect the tests: they must draw the same
-    # moments, so they share a seed derived from the run's common id
+    # pytest-xdist's workers share the run's id: one seed for the whole run
     run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
     if run_id:
         return int(run_id[:12], 16) % 10**6
@@ -72,10 +71,13 @@ def _seed():
 SEED = _seed()
 MOMENTS = int(os.environ.get("LESSONS_CTRL_C_MOMENTS") or 3)
 REAL_MOMENTS = int(os.environ.get("LESSONS_CTRL_C_REAL") or 1)
-#: Real-time Ctrl-C comes at most this long after the header (the suite stays fast).
+#: Real-time Ctrl-C comes after a line printed in the demo's first second at
+#: most (the suite stays fast).
 REAL_HORIZON = 1.0
 #: Demos that show an unretrieved task exception on purpose (on stderr).
 SHOWS_NEVER_RETRIEVED = {("w8s9", "asyncio", "boom")}
+#: Lessons none of whose demos takes virtual time (checked below).
+NOTHING_LASTS = {"w8s5"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,8 +89,7 @@ class Case:
 
     @property
     def id(self):
-        variant = "faithful" if self.flavour == "asyncio" else f"port-{self.backend}"
-        return f"{self.name}-{self.demo}-{variant}"
+        return f"{self.name}-{self.demo}-{variant_id(self.flavour, self.backend)}"
 
     def lesson_demo(self):
         return lesson(self.flavour, self.name)[self.demo]
@@ -97,9 +98,16 @@ class Case:
         return f"{self.id} at {moment!r} s (replay: LESSONS_CTRL_C_SEED={SEED})"
 
 
-def all_cases():
-    for name in lesson_names():
-        for flavour, backends in (("asyncio", ["asyncio"]), ("anyio", ["asyncio", "trio"])):
+def variant_id(flavour, backend):
+    return "faithful" if flavour == "asyncio" else f"port-{backend}"
+
+
+FLAVOURS = (("asyncio", ["asyncio"]), ("anyio", ["asyncio", "trio"]))
+
+
+def all_cases(names=None):
+    for name in names or lesson_names():
+        for flavour, backends in FLAVOURS:
             for demo in lesson(flavour, name).demos.values():
                 # a port demo written as a plain function runs its own loops
                 # on a real clock, and nothing in it can be interrupted
@@ -107,6 +115,16 @@ def all_cases():
                     continue
                 for backend in backends:
                     yield Case(name, flavour, backend, demo.name)
+
+
+#: (lesson, flavour, backend): the tests' parameters, known without running anything
+VARIANTS = [
+    pytest.param(name, flavour, backend, id=f"{name}-{variant_id(flavour, backend)}")
+    for name in lesson_names()
+    if name not in NOTHING_LASTS
+    for flavour, backends in FLAVOURS
+    for backend in backends
+]
 
 
 # -- pressing Ctrl-C at a virtual moment ------------------------------------------
@@ -242,44 +260,47 @@ def run_case(case, moment, monkeypatch):
     return record, ctrl
 
 
-@functools.cache
-def baseline_run(case):
-    """The demo left alone, on virtual time (the same way as when interrupted):
-    its record, and when its loop was idle."""
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        record, ctrl = run_case(case, None, monkeypatch)
-    return record, ctrl.idle
+# -- each demo left alone, once per session ------------------------------------------
 
 
-def baseline(case):
-    return baseline_run(case)[0]
+@dataclasses.dataclass(frozen=True)
+class Baseline:
+    record: object
+    #: the instants at which the loop had nothing to do (its clock jumped on)
+    idle: list
 
 
-def next_idle(case, after):
+@pytest.fixture(scope="session")
+def baseline():
+    """``baseline(case)``: the demo left alone, on virtual time (the same way
+    as when interrupted), run once, when a test first needs it."""
+
+    @functools.cache
+    def run_alone(case):
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            record, ctrl = run_case(case, None, monkeypatch)
+        return Baseline(record, ctrl.idle)
+
+    return run_alone
+
+
+def lasting(cases, baseline):
+    """The cases whose demo takes virtual time."""
+    return [case for case in cases if baseline(case).record.duration > 0]
+
+
+def next_idle(alone, after):
     """The first instant from ``after`` on at which the demo left alone has
     nothing to do (or ends): a Ctrl-C pressed at ``after`` has landed by then."""
-    record, idle = baseline_run(case)
-    return min([t for t in idle if t >= after] + [record.duration])
+    return min([t for t in alone.idle if t >= after] + [alone.record.duration])
 
 
-def lasting_cases():
-    """Every demo, flavour and backend whose run takes virtual time."""
-    gc.freeze()  # the collections that close each faithful demo: only its own objects
-    try:
-        return [case for case in all_cases() if baseline(case).duration > 0]
-    finally:
-        gc.unfreeze()
-
-
-LASTING = lasting_cases()
-
-
-def moments(case, rng):
+def moments(record, rng):
     """Random moments of the demo's run, and an instant where it has
     something scheduled (Ctrl-C then lands as that instant comes)."""
-    duration = baseline(case).duration
+    duration = record.duration
     chosen = [round(rng.uniform(0, duration), 4) for _ in range(MOMENTS)]
-    instants = sorted({t for t, _ in baseline(case).lines() if 0 < t < duration})
+    instants = sorted({t for t, _ in record.lines() if 0 < t < duration})
     chosen += rng.sample(instants, min(1, len(instants)))
     return [m for m in chosen if 0 < m < duration]
 
@@ -297,50 +318,33 @@ def characters(record):
 
 def says_bye(case):
     """Does the demo print the seed's ``bye`` on Ctrl-C?"""
-    import inspect
-
     source = inspect.getsource(case.lesson_demo().func)
     return "print('bye')" in source or 'print("bye")' in source
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _frozen_heap():
+    # the collections that close each faithful demo: only its own objects
     gc.freeze()
     yield
     gc.unfreeze()
 
 
-def open_fds():
-    return sorted(os.listdir("/proc/self/fd"))
-
-
-def threads_left(before):
-    """Threads started since ``before`` that are still alive: non-daemon ones
-    get a moment to end (anyio stops its idle workers as its run ends);
-    trio's thread cache keeps idle daemon threads by design (not the demo's)."""
-    left = []
-    for thread in threading.enumerate():
-        if thread in before:
-            continue
-        if not thread.daemon:
-            thread.join(timeout=5)
-        if thread.is_alive() and not thread.name.startswith("Trio thread"):
-            left.append(thread.name)
-    return left
-
-
-def test_the_demos_that_last_are_found():
+def test_the_demos_that_last_are_found(baseline):
     # every faithful demo that runs forever lasts (a port's may fail at once:
     # w8s9's boom), and every lesson that runs a loop has demos that last, in
-    # each flavour and on each backend
+    # each flavour and on each backend; the others have none
+    cases = list(all_cases())
+    found = lasting(cases, baseline)
     forever = {
         case
-        for case in all_cases()
+        for case in cases
         if case.flavour == "asyncio" and case.lesson_demo().forever is not None
     }
-    assert forever and forever <= set(LASTING)
-    variants = {(case.name, case.flavour, case.backend) for case in LASTING}
-    for name in set(lesson_names()) - {"w8s5"}:
+    assert forever and forever <= set(found)
+    variants = {(case.name, case.flavour, case.backend) for case in found}
+    assert {name for name, *_ in variants} == set(lesson_names()) - NOTHING_LASTS
+    for name in set(lesson_names()) - NOTHING_LASTS:
         assert variants >= {
             (name, "asyncio", "asyncio"),
             (name, "anyio", "asyncio"),
@@ -348,55 +352,69 @@ def test_the_demos_that_last_are_found():
         }, name
 
 
-@pytest.mark.parametrize("case", LASTING, ids=[case.id for case in LASTING])
-def test_ctrl_c_on_virtual_time(case, monkeypatch, caplog):
-    full = baseline(case)
-    rng = random.Random(f"{SEED}:{case.id}")
-    bye = says_bye(case)
-    checked = moments(case, rng)
-    assert checked, case.id
-    for moment in checked:
-        where = case.replay(moment)
-        threads, fds = set(threading.enumerate()), open_fds()
-        caplog.clear()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            record, ctrl = run_case(case, moment, monkeypatch)
-            gc.collect()
-        assert [str(w.message) for w in caught] == [], where
-        assert record.stopped == "interrupt", where
-        # pressed at the moment, or at the end of the blocking sleep it fell in
-        assert ctrl.pressed_at is not None and ctrl.pressed_at >= moment, where
-        # it stops at once, or (if something holds the loop: a blocking sleep,
-        # a task that does not await) before the loop next has nothing to do
-        assert ctrl.pressed_at <= record.duration <= next_idle(case, ctrl.pressed_at), (
-            where,
-            ctrl.pressed_by,
-            record.duration,
-        )
-        # up to the moment, exactly what the demo prints when left alone
-        before = [(t, c) for t, c in characters(full) if t < moment]
-        after_ctrl_c = [(t, c) for t, c in characters(record) if t < moment]
-        assert by_instant(after_ctrl_c) == by_instant(before), where
-        # its cleanup ran: the seed's bye, and (asyncio) a closed loop with no task left
-        if ctrl.pressed_at < full.duration:
-            assert ("bye" in record.text()) == bye, (where, record.text())
-        # (pressed as the demo's last instant comes, Ctrl-C and the end race:
-        # on trio, the demo may end before the cancellation reaches it)
-        for loop in ctrl.loops:
-            assert loop.is_closed(), where
-            assert not asyncio.all_tasks(loop), where
-        # nothing on stderr, nothing logged by asyncio (pytest captures its
-        # log): no task destroyed while pending, no exception never retrieved,
-        # but the one that the faithful boom shows on purpose
-        logged = [r.getMessage().split("\n")[0] for r in caplog.records if r.name == "asyncio"]
-        assert record.text("stderr") == "", (where, record.text("stderr"))
-        if (case.name, case.flavour, case.demo) in SHOWS_NEVER_RETRIEVED:
-            assert logged == ["Task exception was never retrieved"], (where, logged)
-        else:
-            assert logged == [], (where, logged)
-        assert threads_left(threads) == [], where
-        assert open_fds() == fds, where
+# -- virtual time: in-process, at exact moments ----------------------------------------
+
+
+def check_ctrl_c_at(case, moment, alone, monkeypatch, caplog):
+    where = case.replay(moment)
+    before = resources()
+    caplog.clear()
+    with warnings_caught() as caught:
+        record, ctrl = run_case(case, moment, monkeypatch)
+        gc.collect()
+    assert [str(w.message) for w in caught] == [], where
+    assert record.stopped == "interrupt", where
+    # pressed at the moment, or at the end of the blocking sleep it fell in
+    assert ctrl.pressed_at is not None and ctrl.pressed_at >= moment, where
+    # it stops at once, or (if something holds the loop: a blocking sleep,
+    # a task that does not await) before the loop next has nothing to do
+    assert ctrl.pressed_at <= record.duration <= next_idle(alone, ctrl.pressed_at), (
+        where,
+        ctrl.pressed_by,
+        record.duration,
+    )
+    # up to the moment, exactly what the demo prints when left alone
+    expected = [(t, c) for t, c in characters(alone.record) if t < moment]
+    printed = [(t, c) for t, c in characters(record) if t < moment]
+    assert by_instant(printed) == by_instant(expected), where
+    # its cleanup ran: the seed's bye
+    if ctrl.pressed_at < alone.record.duration:
+        assert ("bye" in record.text()) == says_bye(case), (where, record.text())
+    # (pressed as the demo's last instant comes, Ctrl-C and the end race:
+    # on trio, the demo may end before the cancellation reaches it)
+    # nothing on stderr, nothing logged by asyncio (pytest captures its
+    # log): no task destroyed while pending, no exception never retrieved,
+    # but the one that the faithful boom shows on purpose
+    logged = [r.getMessage().split("\n")[0] for r in caplog.records if r.name == "asyncio"]
+    assert record.text("stderr") == "", (where, record.text("stderr"))
+    if (case.name, case.flavour, case.demo) in SHOWS_NEVER_RETRIEVED:
+        assert logged == ["Task exception was never retrieved"], (where, logged)
+    else:
+        assert logged == [], (where, logged)
+    # (asyncio) a closed loop with no task left; no thread, no file left open
+    assert leaks(before, loops=ctrl.loops) == [], where
+
+
+@contextlib.contextmanager
+def warnings_caught():
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield caught
+
+
+@pytest.mark.parametrize(("name", "flavour", "backend"), VARIANTS)
+def test_ctrl_c_on_virtual_time(name, flavour, backend, baseline, monkeypatch, caplog, subtests):
+    cases = [c for c in all_cases([name]) if (c.flavour, c.backend) == (flavour, backend)]
+    for case in lasting(cases, baseline):
+        alone = baseline(case)
+        rng = random.Random(f"{SEED}:{case.id}")
+        checked = moments(alone.record, rng)
+        assert checked, case.id
+        for moment in checked:
+            with subtests.test(msg=case.replay(moment)):
+                check_ctrl_c_at(case, moment, alone, monkeypatch, caplog)
 
 
 # -- real time: SIGINT in subprocesses, all at once ---------------------------------
@@ -405,109 +423,87 @@ def test_ctrl_c_on_virtual_time(case, monkeypatch, caplog):
 @dataclasses.dataclass(frozen=True)
 class RealJob:
     case: Case
-    moment: float
+    #: Ctrl-C once this many lines are printed: the header, then the demo's
+    lines: int
 
     def command(self):
         case = self.case
-        duration = baseline(case).duration
-        # the demo several times over: should Ctrl-C come late on a busy
-        # machine, it still finds a demo running (or the runner between two)
-        times = max(2, math.ceil(4 / duration) + 1)
         module = f"lessons_{case.flavour}.{case.name}"
         backend = ["--backend", case.backend] if case.flavour == "anyio" else []
-        return [sys.executable, "-m", module, *[case.demo] * times, *backend]
+        # the demo twice: should the chosen line be the last before its end,
+        # Ctrl-C still finds a demo running (or the runner between two)
+        return [module, case.demo, case.demo, *backend]
+
+    def replay(self):
+        command = " ".join(self.command())
+        return f"{command}: Ctrl-C after {self.lines} line(s) (LESSONS_CTRL_C_SEED={SEED})"
 
 
-def real_jobs():
+def real_jobs(baseline):
     jobs = []
-    for case in LASTING:
+    for case in lasting(all_cases(), baseline):
+        record = baseline(case).record
         rng = random.Random(f"{SEED}:real:{case.id}")
-        horizon = min(baseline(case).duration, REAL_HORIZON)
-        jobs += [RealJob(case, round(rng.uniform(0, horizon), 3)) for _ in range(REAL_MOMENTS)]
+        # the lines it prints in its first second (not those printed as it ends)
+        printed = sum(
+            chunk.text.count("\n")
+            for chunk in record.chunks
+            if chunk.stream == "stdout"
+            and chunk.time < record.duration
+            and chunk.time <= REAL_HORIZON
+        )
+        # after the header and at least one of the demo's own lines (pressed
+        # as the demo starts, Ctrl-C is for the runner, see below)
+        jobs += [
+            RealJob(case, 1 + rng.randint(min(1, printed), printed)) for _ in range(REAL_MOMENTS)
+        ]
     return jobs
 
 
-REAL_JOBS = real_jobs()
-
-
-def ctrl_c_after_the_header(job):
-    """Start the command, wait for its header line, then ``job.moment`` more
-    seconds, and press Ctrl-C: (exit code, stdout, stderr, ended before, timing)."""
-    env = {k: v for k, v in os.environ.items() if k != "LESSONS_VIRTUAL_TIME"}
-    env.update(PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(
-        job.command(),
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    start = time.monotonic()
-    try:
-        header = proc.stdout.readline()
-        seen = time.monotonic()
-        time.sleep(job.moment)  # the point of the test: a moment of real time
-        ended_before = proc.poll() is not None
-        sent = time.monotonic()
-        if not ended_before:
-            os.kill(proc.pid, signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        # when things happened, from the start: to tell a slow machine from a bug
-        timing = f"header at {seen - start:.3f} s, SIGINT at {sent - start:.3f} s,"
-        timing += f" exit at {time.monotonic() - start:.3f} s"
-        return proc.returncode, header + out, err, ended_before, timing
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-
-
-@pytest.fixture(scope="module")
-def real_runs():
-    with ThreadPoolExecutor(max_workers=len(REAL_JOBS)) as pool:
-        return dict(zip(REAL_JOBS, pool.map(ctrl_c_after_the_header, REAL_JOBS), strict=True))
-
-
-@pytest.mark.parametrize(
-    "job", REAL_JOBS, ids=[f"{job.case.id}-{job.moment}s" for job in REAL_JOBS]
-)
-def test_ctrl_c_on_real_time(job, real_runs):
-    code, out, err, ended_before, timing = real_runs[job]
-    where = f"{' '.join(job.command()[2:])}: {job.case.replay(job.moment)} after the header"
-    where += f" ({timing}; {out.count('=== ')} demo(s) started)"
-    print(where)
-    assert out.startswith(f"=== {job.case.name} {job.case.demo}"), (where, out)
-    assert not ended_before, f"{where}: the demos ended before Ctrl-C (a very slow machine?)"
-    assert code == 130, (where, out[-500:], err)
-    *rest, last = err.splitlines()
+def check_real_run(job, finished):
+    case, where = job.case, f"{job.replay()}\n{finished}"
+    assert finished.out.startswith(f"=== {case.name} {case.demo}"), where
+    assert finished.pressed, f"the demos ended before Ctrl-C: {where}"
+    assert finished.code == 130, where
+    *rest, last = finished.err.splitlines()
     # Ctrl-C stops the demo, or the runner between two demos
     assert last in (
-        f"interrupted (Ctrl-C): {job.case.demo} stopped, its cleanup ran",
+        f"interrupted (Ctrl-C): {case.demo} stopped, its cleanup ran",
         "interrupted (Ctrl-C)",
-    ), (where, err)
-    shown = (job.case.name, job.case.flavour, job.case.demo) in SHOWS_NEVER_RETRIEVED
+    ), where
     for bad in ("Task was destroyed but it is pending", "ResourceWarning", "Exception ignored"):
-        assert bad not in err, (where, err)
-    if not shown:
-        assert rest == [], (where, err)
+        assert bad not in finished.err, where
+    if (case.name, case.flavour, case.demo) not in SHOWS_NEVER_RETRIEVED:
+        assert rest == [], where
     else:
         # only what the demo shows on purpose: the lost exception of boom(0)
         assert all("never retrieved" in line for line in rest if line.startswith("Task ")), where
 
 
+def test_ctrl_c_on_real_time(baseline, subtests):
+    jobs = real_jobs(baseline)
+    # all at once (they mostly wait); each child's reader presses Ctrl-C the
+    # moment its line comes
+    children = [spawn(*job.command()).ctrl_c_when(Lines(job.lines)) for job in jobs]
+    try:
+        finished = [child.finish() for child in children]
+    finally:
+        for child in children:
+            child.close()
+    for job, run in zip(jobs, finished, strict=True):
+        with subtests.test(msg=job.case.id):
+            check_real_run(job, run)
+
+
 # -- found by the real-time runs ------------------------------------------------------
 
 
-def test_a_server_stopped_as_a_client_connects_drops_nothing():
+def test_a_server_stopped_as_a_client_connects_drops_nothing(caplog):
     """w8s4's server stopped by Ctrl-C just as a client connects: asyncio's
     accept callback, queued before its future was cancelled, must leave the
     connection in the backlog (CPython gh-153761: it raised InvalidStateError,
     logged a traceback, and dropped the socket unclosed).  common.server
     applies the fix."""
-    import socket
-
     import common.server  # noqa: F401 (applies the fix)
 
     loop = asyncio.new_event_loop()
@@ -517,10 +513,16 @@ def test_a_server_stopped_as_a_client_connects_drops_nothing():
             with socket.create_connection(listener.getsockname()) as client:
                 cancelled = loop.create_future()
                 cancelled.cancel()
-                # the callback as the loop runs it once its future is cancelled
+                # the callback as the loop runs it once its future is cancelled:
+                # no error, and the connection not taken
                 loop._sock_accept(cancelled, listener)
-                conn, _ = listener.accept()  # still there
-                conn.close()
-                client.close()
+                conn, address = listener.accept()  # still in the backlog
+                with conn:
+                    assert address == client.getsockname()
+                    # the same connection: what the client sends arrives
+                    client.sendall(b"ping")
+                    conn.setblocking(True)
+                    assert conn.recv(4) == b"ping"
     finally:
         loop.close()
+    assert caplog.records == []
