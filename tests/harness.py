@@ -69,6 +69,22 @@ def port_lesson_names():
     return _modules(lessons_anyio)
 
 
+def same_demos(faithful, port):
+    """The demos of two twin lessons, in order: the same names in the same
+    order (the port's own additions, ``port_only``, left out), else the test
+    fails saying how they differ."""
+    shared = [demo.name for demo in port.demos.values() if not demo.port_only]
+    assert shared == faithful.names(), (
+        f"{faithful.module} has {faithful.names()}, {port.module} has {shared}"
+    )
+    return shared
+
+
+def twin_demos(name):
+    """The demos of lesson ``name``, the same in its faithful version and its port."""
+    return same_demos(lesson("asyncio", name), lesson("anyio", name))
+
+
 def natural(name):
     """Sort key: the numbers in a name compare as numbers (w8s9 before w8s10)."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
@@ -431,5 +447,7 @@ __all__ = [
     "record_of",
     "resources",
     "run_cli",
+    "same_demos",
     "spawn",
+    "twin_demos",
 ]

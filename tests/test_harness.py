@@ -29,6 +29,8 @@ from tests.harness import (
     no_leaks,
     record_of,
     resources,
+    same_demos,
+    twin_demos,
 )
 from tests.harness import (
     record_of as harness_record_of,
@@ -69,6 +71,33 @@ def test_lesson_options_are_the_lessons_own_at_their_defaults(module):
 def test_lesson_options_of_a_real_lesson():
     assert lesson_options(lesson("anyio", "w8s2")) == {}
     assert set(lesson_options(lesson("anyio", "w8s4"))) >= {"latency", "count"}
+
+
+# -- twins ------------------------------------------------------------------------------
+
+
+def twins(faithful_names, port_names, port_only=()):
+    faithful, port = Lesson("lessons_asyncio.fake"), Lesson("lessons_anyio.fake")
+    for name in faithful_names:
+        faithful.demo(name=name)(lambda: None)
+    for name in port_names:
+        port.demo(name=name, port_only=name in port_only)(lambda: None)
+    return faithful, port
+
+
+def test_same_demos_lets_the_port_add_its_own():
+    assert same_demos(*twins(["a", "b"], ["a", "b", "c"], port_only=["c"])) == ["a", "b"]
+    assert twin_demos("w8s2") == lesson("asyncio", "w8s2").names()
+
+
+@pytest.mark.parametrize(
+    "faithful, port",
+    [(["a", "b"], ["b", "a"]), (["a", "b"], ["a"]), (["a"], ["a", "b"])],
+    ids=["order", "missing", "extra"],
+)
+def test_same_demos_fails_on_twins_that_differ(faithful, port):
+    with pytest.raises(AssertionError, match=r"lessons_asyncio\.fake has"):
+        same_demos(*twins(faithful, port))
 
 
 # -- shared virtual-time records --------------------------------------------------------
