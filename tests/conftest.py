@@ -5,10 +5,22 @@ and waits for no timer: the clocks jump to the next deadline whenever all
 tasks are blocked, so schedules are checked exactly and in no time.
 """
 
+import signal
+
 import pytest
 
 from common.virtual import backend_options
 from tests import harness
+
+
+def pytest_configure(config):
+    # A process started with SIGINT ignored (a shell script's background job)
+    # passes that on to every process it starts: the lessons that the tests
+    # run would not see Ctrl-C until they install a handler of their own.
+    # The tests press Ctrl-C as a user does at a terminal: on processes that
+    # have Python's own handler.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(

@@ -209,6 +209,13 @@ def test_ctrl_c_after_fails_when_the_event_never_comes(tmp_path):
         ctrl_c_after("quick", event="never", env={"PYTHONPATH": str(tmp_path)})
 
 
+def test_children_see_ctrl_c_as_at_a_terminal():
+    # (conftest.py: even when the suite itself was started with SIGINT ignored)
+    code = "import signal; print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)"
+    with python(code) as child:
+        assert child.finish().out == "True\n"
+
+
 def test_ctrl_c_when_watches_stderr():
     code = """
         import sys, time
