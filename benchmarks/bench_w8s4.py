@@ -35,7 +35,9 @@ RUNS = [("faithful", "asyncio", "asyncio"), ("port", "anyio", "asyncio"), ("port
 def measure(flavour: str, backend: str, demo: str, **options: object) -> tuple[float, float]:
     """(printed duration, wall time) of one real-time run of ``demo``."""
     start = time.perf_counter()
-    record = run_demo(lesson(flavour, "w8s4")[demo], backend=backend, echo=False, options=options)
+    record = run_demo(
+        lesson(flavour, "w8s4_limits")[demo], backend=backend, echo=False, options=options
+    )
     wall = time.perf_counter() - start
     errors = record.text("stderr")
     if errors:

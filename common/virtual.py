@@ -23,10 +23,12 @@ line use these clocks too (the subprocess tests do).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import math
 import os
 import selectors
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -39,7 +41,17 @@ ENV_VAR = "LESSONS_VIRTUAL_TIME"
 
 
 def virtual_from_env() -> bool:
-    return os.environ.get(ENV_VAR, "") not in ("", "0")
+    """``LESSONS_VIRTUAL_TIME``: ``1``, ``true``, ``yes``, ``on`` turn virtual
+    time on; ``0``, ``false``, ``no``, ``off`` or empty (or unset) leave it off;
+    anything else is a :class:`ValueError` naming the variable."""
+    value = os.environ.get(ENV_VAR, "").strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError(
+        f"{ENV_VAR}={os.environ[ENV_VAR]!r}: use 1 (or true, yes, on) or 0 (or false, no, off)"
+    )
 
 
 class _JumpingSelector:
@@ -178,53 +190,58 @@ class _MockClockHold:
         self._clock.autojump_threshold = math.inf if self._holds else self._threshold
 
 
-@contextmanager
-def blocking_sleep_moves_clock(
-    advance: Callable[[float], None] | None,
-    hold: Callable[[int], None] | None = None,
-) -> Iterator[None]:
-    """While active, ``time.sleep(s)`` advances the virtual clock by ``s``.
+class _SleepOnVirtualClock:
+    """What a blocking ``time.sleep`` does in a run on virtual time: move that
+    run's clock (``advance``), and with ``hold`` make a sleep sent to anyio's
+    worker thread follow the loop's clock (see :func:`blocking_sleep_moves_clock`)."""
 
-    With ``hold`` (from :func:`virtual_hold`, inside a running anyio loop),
-    ``anyio.to_thread.run_sync(time.sleep, s)`` also follows the virtual clock:
-    the worker thread sleeps ``s`` on the loop's clock (a timer, so the loop
-    runs meanwhile), and the clock is held still while the thread is on its
-    way to that timer and back, so that nothing can jump over it.  Other work
-    handed to a thread is left alone (holding the clock for it could wait for
-    ever on a thread that itself waits for a virtual timer).
+    def __init__(
+        self, advance: Callable[[float], None], hold: Callable[[int], None] | None
+    ) -> None:
+        self.advance = advance
+        self.hold = hold
+        self.thread = threading.get_ident()
 
-    With ``advance=None`` (a real clock), nothing is changed.
-    """
-    if advance is None:
-        yield
+
+# The run whose code is running, if it is on virtual time: its tasks copy it.
+_sleeping: contextvars.ContextVar[_SleepOnVirtualClock | None] = contextvars.ContextVar(
+    "lessons_virtual_sleep", default=None
+)
+_real_sleep = time.sleep
+_patch_lock = threading.Lock()
+_patch_users = 0
+_real_run_sync: Any = None
+
+
+def _current_sleep() -> _SleepOnVirtualClock | None:
+    """The virtual-time run of this context, if this is its own thread."""
+    sleeping = _sleeping.get()
+    return sleeping if sleeping is not None and sleeping.thread == threading.get_ident() else None
+
+
+def _sleep(seconds: float | SupportsIndex) -> None:
+    """``time.sleep`` while a run on virtual time is going on: that run's own
+    thread moves its clock; every other thread (another run's, the user's)
+    sleeps for real."""
+    sleeping = _current_sleep()
+    if sleeping is None:
+        _real_sleep(seconds)
         return
-    real_sleep = time.sleep
-
-    def sleep(seconds: float | SupportsIndex) -> None:
-        if float(seconds) < 0:
-            raise ValueError("sleep length must be non-negative")
-        advance(float(seconds))
-
-    time.sleep = sleep
-    try:
-        if hold is None:
-            yield
-        else:
-            with _thread_sleeps_on_virtual_clock(sleep, hold):
-                yield
-    finally:
-        time.sleep = real_sleep
+    if float(seconds) < 0:
+        raise ValueError("sleep length must be non-negative")
+    sleeping.advance(float(seconds))
 
 
-@contextmanager
-def _thread_sleeps_on_virtual_clock(
-    sleep: Callable[[float], None], hold: Callable[[int], None]
-) -> Iterator[None]:
+async def _run_sync(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``anyio.to_thread.run_sync`` while a run on virtual time is going on:
+    ``run_sync(time.sleep, s)`` from that run sleeps ``s`` on its loop's clock."""
+    sleeping = _current_sleep()
+    if func is not _sleep or sleeping is None or sleeping.hold is None:
+        return await _real_run_sync(func, *args, **kwargs)
     import anyio
     import anyio.from_thread
-    import anyio.to_thread
 
-    real_run_sync = anyio.to_thread.run_sync
+    hold = sleeping.hold
 
     async def sleep_on_loop(seconds: float) -> None:
         # Runs in the loop's thread, sent there by the worker: from the moment
@@ -240,20 +257,71 @@ def _thread_sleeps_on_virtual_clock(
             raise ValueError("sleep length must be non-negative")
         anyio.from_thread.run(sleep_on_loop, seconds)
 
-    async def run_sync(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if func is not sleep:
-            return await real_run_sync(func, *args, **kwargs)
-        hold(+1)
-        try:
-            return await real_run_sync(sleep_in_worker, *args, **kwargs)
-        finally:
-            hold(-1)
+    hold(+1)
+    try:
+        return await _real_run_sync(sleep_in_worker, *args, **kwargs)
+    finally:
+        hold(-1)
 
-    anyio.to_thread.run_sync = run_sync  # type: ignore[assignment]
+
+@contextmanager
+def _patched() -> Iterator[None]:
+    """``time.sleep`` (and ``anyio.to_thread.run_sync``, if anyio is in use)
+    replaced while at least one run on virtual time is going on, put back
+    when the last one ends.  The replacements act for the run of the calling
+    context and thread only: for any other caller they are the real ones."""
+    global _patch_users, _real_run_sync
+    with _patch_lock:
+        if _patch_users == 0:
+            time.sleep = _sleep
+            to_thread: Any = sys.modules.get("anyio.to_thread")
+            if to_thread is not None:
+                _real_run_sync = to_thread.run_sync
+                to_thread.run_sync = _run_sync
+        _patch_users += 1
     try:
         yield
     finally:
-        anyio.to_thread.run_sync = real_run_sync
+        with _patch_lock:
+            _patch_users -= 1
+            if _patch_users == 0:
+                if time.sleep is _sleep:
+                    time.sleep = _real_sleep
+                to_thread = sys.modules.get("anyio.to_thread")
+                if to_thread is not None and to_thread.run_sync is _run_sync:
+                    to_thread.run_sync = _real_run_sync
+                _real_run_sync = None
+
+
+@contextmanager
+def blocking_sleep_moves_clock(
+    advance: Callable[[float], None] | None,
+    hold: Callable[[int], None] | None = None,
+) -> Iterator[None]:
+    """While active, ``time.sleep(s)`` in this thread and context (the demo's
+    code, its tasks) advances the virtual clock by ``s``.
+
+    With ``hold`` (from :func:`virtual_hold`, inside a running anyio loop),
+    ``anyio.to_thread.run_sync(time.sleep, s)`` also follows the virtual clock:
+    the worker thread sleeps ``s`` on the loop's clock (a timer, so the loop
+    runs meanwhile), and the clock is held still while the thread is on its
+    way to that timer and back, so that nothing can jump over it.  Other work
+    handed to a thread is left alone (holding the clock for it could wait for
+    ever on a thread that itself waits for a virtual timer).
+
+    With ``advance=None`` (a real clock), nothing is changed.
+    """
+    if advance is None:
+        yield
+        return
+    if hold is not None:
+        import anyio.to_thread  # noqa: F401 (so that _patched replaces its run_sync)
+    token = _sleeping.set(_SleepOnVirtualClock(advance, hold))
+    try:
+        with _patched():
+            yield
+    finally:
+        _sleeping.reset(token)
 
 
 def backend_options(backend: str, *, virtual: bool) -> dict[str, Any]:
@@ -267,3 +335,84 @@ def backend_options(backend: str, *, virtual: bool) -> dict[str, Any]:
 
         return {"clock": MockClock(autojump_threshold=0)}
     raise ValueError(f"unknown backend {backend!r}")
+
+
+# -- w8s4: a blocking client on virtual time ----------------------------------
+
+
+class FollowingLoop(VirtualEventLoop):
+    """A virtual asyncio loop, for another thread, whose clock is ``leader``'s.
+
+    A faithful demo that blocks its thread in ``requests.get`` does not run
+    its own (virtual) loop meanwhile: a server in another thread runs this
+    loop instead, and when it waits for a timer (the latency) it moves the
+    demo loop's clock forward.  Only one thread moves the clock at a time: the
+    demo's is blocked until the server has answered.
+    """
+
+    def __init__(self, leader: VirtualEventLoop) -> None:
+        self._leader = leader
+        super().__init__()
+
+    def time(self) -> float:
+        return self._leader.time()
+
+    def advance(self, seconds: float) -> None:
+        self._leader.advance(seconds)
+
+    def _jump_to_next_timer(self) -> None:
+        scheduled = self._scheduled  # type: ignore[attr-defined]
+        if scheduled and math.isfinite(scheduled[0].when()):
+            self._leader.advance(max(0.0, scheduled[0].when() - self._leader.time()))
+
+
+@contextmanager
+def wall_clock_follows(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+    """While active, ``time.time()`` moves with ``loop``'s (virtual) clock
+    (w8s4's faithful demos time themselves with it, as the video does)."""
+    real_time = time.time
+    # whole seconds: the differences the demo prints stay exact (4.0, not 4.000000238)
+    offset = float(int(real_time())) - loop.time()
+
+    def virtual_time() -> float:
+        return offset + loop.time()
+
+    time.time = virtual_time
+    try:
+        yield
+    finally:
+        time.time = real_time
+
+
+# -- the views: trio's scheduling made repeatable -----------------------------
+
+
+@contextmanager
+def repeatable_trio(seed: int = 0) -> Iterator[None]:
+    """Make trio's scheduling repeatable for the time of the ``with`` block.
+
+    trio runs the tasks that become runnable together in a random order, on
+    purpose.  It has a switch for deterministic tests (its Hypothesis plugin
+    sets it): tasks sorted by creation, then shuffled by its own seeded
+    ``random.Random``.  Both are private; if they are gone, nothing is
+    changed (the views' pages are then no longer the same byte for byte).
+    """
+    import importlib
+
+    try:
+        run: Any = importlib.import_module("trio._core._run")
+    except ImportError:  # pragma: no cover
+        yield
+        return
+    rng = getattr(run, "_r", None)
+    if rng is None or not hasattr(run, "_ALLOW_DETERMINISTIC_SCHEDULING"):  # pragma: no cover
+        yield
+        return
+    saved = run._ALLOW_DETERMINISTIC_SCHEDULING, rng.getstate()
+    run._ALLOW_DETERMINISTIC_SCHEDULING = True
+    rng.seed(seed)
+    try:
+        yield
+    finally:
+        run._ALLOW_DETERMINISTIC_SCHEDULING = saved[0]
+        rng.setstate(saved[1])

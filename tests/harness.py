@@ -36,8 +36,9 @@ from pathlib import Path
 
 import lessons_anyio
 import lessons_asyncio
+import lessons_asyncio.modern
 from common.record import Record
-from common.runner import Lesson, build_parser, run_async_demo, run_demo
+from common.runner import Lesson, arun, build_parser, run_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,12 +51,14 @@ TIMEOUT = 60.0
 
 
 def lesson(flavour, name):
-    """The :class:`Lesson` of ``lessons_<flavour>.<name>``."""
+    """The :class:`Lesson` of ``lessons_<flavour>.<name>`` (flavour "asyncio",
+    "anyio", or "asyncio.modern" for ``lessons_asyncio.modern.<name>``)."""
     return importlib.import_module(f"lessons_{flavour}.{name}").lesson
 
 
 def _modules(package):
-    # lesson modules only: a subpackage (lessons_asyncio.modern) is a flavour
+    """The lesson modules of a package, in natural order (not its subpackages:
+    the faithful package holds ``modern``)."""
     names = [m.name for m in pkgutil.iter_modules(package.__path__) if not m.ispkg]
     return naturally(names)
 
@@ -67,6 +70,11 @@ def lesson_names():
 
 def port_lesson_names():
     return _modules(lessons_anyio)
+
+
+def modern_lesson_names():
+    """Every lesson that exists in ``lessons_asyncio.modern``, in order."""
+    return _modules(lessons_asyncio.modern)
 
 
 def same_demos(faithful, port):
@@ -127,9 +135,14 @@ def faithful_record(name, demo, **kwargs):
     return run_demo(lesson("asyncio", name)[demo], virtual=True, echo=False, **kwargs)
 
 
+def modern_record(name, demo, **kwargs):
+    """Run a modern demo on a virtual asyncio loop; its :class:`Record`."""
+    return run_demo(lesson("asyncio.modern", name)[demo], virtual=True, echo=False, **kwargs)
+
+
 async def port_record(name, demo, **kwargs):
     """Run a port demo in the test's own (virtual-time) event loop."""
-    return await run_async_demo(lesson("anyio", name)[demo], echo=False, **kwargs)
+    return await arun(lesson("anyio", name)[demo], echo=False, **kwargs)
 
 
 def by_instant(schedule):
@@ -438,6 +451,8 @@ __all__ = [
     "lesson_names",
     "lesson_options",
     "line",
+    "modern_lesson_names",
+    "modern_record",
     "natural",
     "naturally",
     "no_leaks",

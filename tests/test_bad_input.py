@@ -73,9 +73,112 @@ class Bad:
     #: run as ``python -m`` in a process of its own (else through the
     #: command line's ``main()`` in this process, which is much faster)
     process: bool = False
+    #: environment variables for a process of its own (an output encoding, COLUMNS)
+    env: dict[str, str] = field(default_factory=dict)
 
 
 W8S2 = "lessons_anyio.w8s2"
+LIMITS_ASYNCIO, LIMITS_ANYIO = "lessons_asyncio.w8s4_limits", "lessons_anyio.w8s4_limits"
+BACKEND = {"faithful": (), "asyncio": ("--backend", "asyncio"), "trio": ("--backend", "trio")}
+VIDEO = "the video's code stops at the first failure"
+#: (row name, demo, URL, how the line names the download, the reason)
+FIRST_FAILURES = [
+    (
+        "bad-port",
+        "concurrent",
+        "http://127.0.0.1:99999/",
+        "download of 'http://127.0.0.1:99999/'",
+        "invalid URL: port out of range 0-65535",
+    ),
+    ("xn", "sequential", "http://xn--/", "download of 'http://xn--/'", "invalid host name 'xn--'"),
+    (
+        "empty-label",
+        "lines",
+        "http://a..b/",
+        "download of 'http://a..b/'",
+        "invalid host name 'a..b'",
+    ),
+    (
+        "newline",
+        "concurrent",
+        "http://h/a\nb",
+        "download of 'http://h/a\\nb'",
+        "invalid URL: control or undecodable characters in it",
+    ),
+    (
+        "ftp",
+        "lines",
+        "ftp://127.0.0.1/x",
+        "download of 'ftp://127.0.0.1/x'",
+        "unsupported scheme 'ftp' (http and https only)",
+    ),
+]
+#: (row name, demo, arguments, the one line) for each flavour and backend
+LIMITS_FAILURES = [
+    (
+        "bad-port",
+        "concurrent",
+        ("--url", "http://127.0.0.1:99999/"),
+        "'http://127.0.0.1:99999/' failed: invalid URL: port out of range 0-65535",
+    ),
+    ("xn", "lines", ("--url", "http://xn--/"), "'http://xn--/' failed: invalid host name 'xn--'"),
+    (
+        "empty-label",
+        "sequential",
+        ("--url", "http://a..b/"),
+        "'http://a..b/' failed: invalid host name 'a..b'",
+    ),
+    (
+        "newline",
+        "concurrent",
+        ("--url", "http://h/a\nb"),
+        "'http://h/a\\nb' failed: invalid URL: control or undecodable characters in it",
+    ),
+    (
+        "undecodable",
+        "sequential",
+        ("--url", f"http://127.0.0.1:{CLOSED}/\udcff"),
+        f"'http://127.0.0.1:{CLOSED}/\\udcff' failed: invalid URL: control or undecodable",
+    ),
+    (
+        "refused",
+        "sequential",
+        ("--url", f"http://127.0.0.1:{CLOSED}/"),
+        f"'http://127.0.0.1:{CLOSED}/' failed: connection refused",
+    ),
+    (
+        "ftp",
+        "lines",
+        ("--url", "ftp://127.0.0.1/f1040.pdf"),
+        "'ftp://127.0.0.1/f1040.pdf' failed: unsupported scheme 'ftp' (http and https only)",
+    ),
+    (
+        "no-host",
+        "concurrent",
+        ("--url", "http:///nohost"),
+        "'http:///nohost' failed: no host in the URL",
+    ),
+    (
+        "no-scheme",
+        "sequential",
+        ("--url", "notaurl"),
+        "'notaurl' failed: not a URL: no scheme (http:// or https://)",
+    ),
+    (
+        "bad-ipv6",
+        "lines",
+        ("--url", "http://[::1/"),
+        "'http://[::1/' failed: invalid URL: invalid IPv6 URL",
+    ),
+    ("404", "sequential", ("--url", "/nope.pdf"), "/nope.pdf' failed: HTTP 404 Not Found"),
+    # (on virtual time: the blocking clients of sequential count real seconds)
+    (
+        "timeout",
+        "concurrent",
+        ("--url", "/pub/irs-pdf/f1040.pdf", *SLOW),
+        "/pub/irs-pdf/f1040.pdf' failed: timed out after 0.5 s",
+    ),
+]
 
 ROWS = [
     # -- the lessons: demo names ---------------------------------------------
@@ -253,16 +356,10 @@ ROWS = [
         "argument --count: not a whole number of documents: '1e3'",
     ),
     Bad(
-        "w8s4-limit-negative",
-        ("lessons_asyncio.w8s4", "concurrent", "--limit", "-3"),
+        "w8s4-count-too-many",
+        ("lessons_asyncio.w8s4", "--count", "10001"),
         2,
-        "argument --limit: the number of downloads must be at least 1, not '-3'",
-    ),
-    Bad(
-        "w8s4-timeout-inf",
-        ("lessons_anyio.w8s4", "--timeout", "inf"),
-        2,
-        "argument --timeout: must be a finite number of seconds > 0, not 'inf'",
+        "argument --count: the number of documents must be from 1 to 10000, not '10001'",
     ),
     Bad(
         "w8s4-latency-nan",
@@ -271,101 +368,96 @@ ROWS = [
         "argument --latency: must be a finite number of seconds >= 0, not 'nan'",
     ),
     Bad(
+        "w8s4-latency-past-the-clock",
+        ("lessons_anyio.w8s4", "--latency", "1e10"),
+        2,
+        "argument --latency: must be at most 1e+06 seconds (about 11 days), not '1e10'",
+    ),
+    Bad(
         "w8s4-url-missing",
         ("lessons_anyio.w8s4", "sequential", "--url"),
         2,
         "argument --url: expected one argument",
     ),
-    # -- w8s4: downloads that fail (exit 1), one line each, the demo's output kept
+    # the video's code has no limit and no timeout: those are w8s4_limits'
     Bad(
-        "w8s4-url-closed-port",
-        ("lessons_asyncio.w8s4", "sequential", "--url", f"http://127.0.0.1:{CLOSED}/"),
-        1,
-        f"http://127.0.0.1:{CLOSED}/ failed: connection refused",
-        output=True,
-        process=True,
+        "w8s4-has-no-limit",
+        ("lessons_asyncio.w8s4", "concurrent", "--limit", "3"),
+        2,
+        "unrecognized arguments: --limit 3",
     ),
     Bad(
-        "w8s4-url-closed-port-trio",
-        (
-            "lessons_anyio.w8s4",
-            "concurrent",
-            "--backend",
-            "trio",
-            "--url",
-            f"http://127.0.0.1:{CLOSED}/",
-        ),
-        1,
-        f"http://127.0.0.1:{CLOSED}/ failed: connection refused",
-        output=True,
+        "w8s4-has-no-timeout",
+        ("lessons_anyio.w8s4", "concurrent", "--timeout", "5"),
+        2,
+        "unrecognized arguments: --timeout 5",
     ),
     Bad(
-        "w8s4-url-unknown-host",
-        ("lessons_anyio.w8s4", "concurrent", "--url", "http://nonexistent.invalid/"),
-        1,
-        "http://nonexistent.invalid/ failed: unknown host",
-        output=True,
-        process=True,
+        "limits-limit-negative",
+        (LIMITS_ASYNCIO, "concurrent", "--limit", "-3"),
+        2,
+        "argument --limit: the number of downloads must be at least 1, not '-3'",
     ),
     Bad(
-        "w8s4-url-ftp",
-        ("lessons_anyio.w8s4", "lines", "--backend", "trio", "--url", "ftp://127.0.0.1/f1040.pdf"),
-        1,
-        "ftp://127.0.0.1/f1040.pdf failed: unsupported scheme 'ftp' (http and https only)",
-        output=True,
-        process=True,
+        "limits-limit-not-a-number",
+        (LIMITS_ANYIO, "concurrent", "--limit", "lots"),
+        2,
+        "argument --limit: not a whole number of downloads: 'lots'",
     ),
     Bad(
-        "w8s4-url-no-host",
-        ("lessons_asyncio.w8s4", "concurrent", "--url", "http:///nohost"),
-        1,
-        "http:///nohost failed: no host in the URL",
-        output=True,
+        "limits-timeout-inf",
+        (LIMITS_ANYIO, "--timeout", "inf"),
+        2,
+        "argument --timeout: must be a finite number of seconds > 0, not 'inf'",
     ),
     Bad(
-        "w8s4-url-no-scheme",
-        ("lessons_asyncio.w8s4", "sequential", "--url", "notaurl"),
-        1,
-        "notaurl failed: not a URL: no scheme (http:// or https://)",
-        output=True,
+        "limits-timeout-overflows",
+        (LIMITS_ASYNCIO, "sequential", "--timeout", "1e10"),
+        2,
+        "argument --timeout: must be at most 1e+06 seconds (about 11 days), not '1e10'",
     ),
     Bad(
-        "w8s4-url-bad-ipv6",
-        ("lessons_asyncio.w8s4", "lines", "--url", "http://[::1/"),
-        1,
-        "http://[::1/ failed: invalid URL",
-        output=True,
+        "limits-timeout-zero",
+        (LIMITS_ANYIO, "sequential", "--timeout", "0"),
+        2,
+        "argument --timeout: must be a finite number of seconds > 0, not '0'",
     ),
     Bad(
-        "w8s4-url-404",
-        ("lessons_anyio.w8s4", "sequential", "--url", "/nope.pdf"),
-        1,
-        "/nope.pdf failed: HTTP 404 Not Found",
-        output=True,
+        "limits-timeout-past-float",
+        (LIMITS_ASYNCIO, "--timeout", "1e309"),
+        2,
+        "argument --timeout: must be a finite number of seconds > 0, not '1e309'",
     ),
-    # (on virtual time: the blocking clients of sequential count real seconds)
-    Bad(
-        "w8s4-timeout",
-        ("lessons_asyncio.w8s4", "concurrent", "--url", "/pub/irs-pdf/f1040.pdf", *SLOW),
-        1,
-        "/pub/irs-pdf/f1040.pdf failed: timed out after 0.5 s",
-        output=True,
-    ),
-    Bad(
-        "w8s4-timeout-trio",
-        (
-            "lessons_anyio.w8s4",
-            "lines",
-            "--backend",
-            "trio",
-            "--url",
-            "/pub/irs-pdf/f1040.pdf",
-            *SLOW,
-        ),
-        1,
-        "/pub/irs-pdf/f1040.pdf failed: timed out after 0.5 s",
-        output=True,
-    ),
+    # -- w8s4, the video's code: the first failure ends the demo, in one line (exit 1)
+    *[
+        Bad(
+            f"w8s4-first-failure-{name}-{run}",
+            (
+                "lessons_asyncio.w8s4" if run == "faithful" else "lessons_anyio.w8s4",
+                demo,
+                *BACKEND[run],
+                "--url",
+                url,
+            ),
+            1,
+            f"error: {demo}: {what} failed: {reason} (the video's code stops at the first failure)",
+            output=True,
+        )
+        for name, demo, url, what, reason in FIRST_FAILURES
+        for run in ("faithful", "asyncio", "trio")
+    ],
+    # -- w8s4_limits: a failed download is one line, the same words everywhere (exit 1)
+    *[
+        Bad(
+            f"limits-{name}-{run}",
+            (LIMITS_ASYNCIO if run == "faithful" else LIMITS_ANYIO, demo, *BACKEND[run], *args),
+            1,
+            says,
+            output=True,
+        )
+        for name, demo, args, says in LIMITS_FAILURES
+        for run in ("faithful", "asyncio", "trio")
+    ],
     # -- common.sidebyside ---------------------------------------------------
     Bad(
         "sbs-module-for-a-lesson",
@@ -443,6 +535,106 @@ ROWS = [
         stdout="full",
         process=True,
     ),
+    # -- common.sidebyside: hostile input ------------------------------------
+    # any output encoding: the views write what it can encode, and still fail
+    # cleanly when the output takes nothing
+    Bad(
+        "sbs-ascii-output-is-full",
+        (SIDEBYSIDE, "w8s2", "--demo", "famine"),
+        2,
+        "cannot write the output: No space left on device",
+        stdout="full",
+        process=True,
+        env={"PYTHONIOENCODING": "ascii"},
+    ),
+    Bad(
+        "sbs-latin1-output-is-full",
+        (SIDEBYSIDE, "w8s8", "--demo", "window", "--left", "anyio", "--right", "video"),
+        2,
+        "cannot write the output: No space left on device",
+        stdout="full",
+        process=True,
+        env={"PYTHONIOENCODING": "latin-1"},
+    ),
+    Bad(
+        "sbs-ascii-unknown-accented-demo",
+        (SIDEBYSIDE, "w8s2", "--demo", "début"),
+        2,
+        "unknown demo 'd",
+        process=True,
+        env={"PYTHONIOENCODING": "ascii"},
+    ),
+    # --html writes only regular files: a device, a link, a folder are refused
+    Bad(
+        "sbs-html-a-device",
+        (SIDEBYSIDE, "w8s2", "--html", "/dev/null"),
+        2,
+        "cannot write /dev/null: it is not a regular file",
+    ),
+    Bad(
+        "sbs-html-a-symlink-to-stdout",
+        (SIDEBYSIDE, "w8s2", "--html", "/proc/self/fd/1"),
+        2,
+        "cannot write /proc/self/fd/1: it is a symbolic link",
+    ),
+    Bad(
+        "sbs-html-dev-stdout",
+        (SIDEBYSIDE, "w8s2", "--demo", "gather", "--html", "/dev/stdout"),
+        2,
+        "cannot write /dev/stdout: it is a symbolic link",
+    ),
+    # numbers past what makes sense
+    Bad(
+        "sbs-width-a-billion",
+        (SIDEBYSIDE, "w8s2", "--width", "1000000000"),
+        2,
+        "--width must be between 40 and 1000, not 1000000000",
+    ),
+    Bad(
+        "sbs-width-just-too-wide",
+        (SIDEBYSIDE, "w8s8", "--demo", "window", "--width", "1001"),
+        2,
+        "--width must be between 40 and 1000, not 1001",
+    ),
+    Bad("sbs-width-negative", (SIDEBYSIDE, "w8s2", "--width=-80"), 2, "--width must be between"),
+    # smaller: a folder written as dir/, an empty file name, COLUMNS=0
+    Bad(
+        "sbs-html-existing-folder-with-slash",
+        (SIDEBYSIDE, "w8s2", "--html", "site/"),
+        2,
+        "cannot write site/: a name ending in / is a folder; give a file name",
+        files={"site": None},
+    ),
+    Bad(
+        "sbs-html-new-folder-with-slash",
+        (SIDEBYSIDE, "w8s2", "--demo", "gather", "--html", "new/"),
+        2,
+        "cannot write new/: a name ending in / is a folder",
+    ),
+    Bad("sbs-html-empty", (SIDEBYSIDE, "w8s2", "--html", ""), 2, "--html needs a file name"),
+    # COLUMNS=0 once printed nothing (so a full output went unnoticed)
+    Bad(
+        "sbs-columns-zero-output-is-full",
+        (SIDEBYSIDE, "w8s2", "--demo", "morceaux"),
+        2,
+        "cannot write the output: No space left on device",
+        stdout="full",
+        process=True,
+        env={"COLUMNS": "0"},
+    ),
+    Bad(
+        "sbs-left-and-right-the-same",
+        (SIDEBYSIDE, "w8s2", "--left", "anyio"),
+        2,
+        "--left and --right are both anyio: choose two versions",
+    ),
+    Bad("sbs-unknown-version", (SIDEBYSIDE, "w8s2", "--right", "trio"), 2, "invalid choice"),
+    Bad(
+        "sbs-html-with-a-side",
+        (SIDEBYSIDE, "w8s2", "--left", "modern", "--html", "w8s2.html"),
+        2,
+        "--left and --right choose the terminal view's two versions; a page has all",
+    ),
 ]
 
 
@@ -480,7 +672,7 @@ def prepare(row, folder):
 
 def run_in_a_process(row, folder):
     before = prepare(row, folder)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LESSONS_VIRTUAL_TIME": "1"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LESSONS_VIRTUAL_TIME": "1", **row.env}
     with open(os.devnull if row.stdout == "pipe" else "/dev/full", "w") as full:
         result = subprocess.run(
             [sys.executable, "-m", *row.argv],
@@ -550,40 +742,38 @@ def test_bad_input(row, request, tmp_path, monkeypatch, capsys, caplog):
 # -- Ctrl-C while common.sidebyside writes its pages ----------------------------
 
 
-def test_sidebyside_ctrl_c_while_writing_leaves_the_folder_as_it_was(tmp_path, capsys, monkeypatch):
+def test_sidebyside_ctrl_c_while_writing_leaves_the_folder_as_it_was(tmp_path, capsys):
     """Ctrl-C between two pages of ``--all``: one line, exit 130, and the
     pages written so far are put back as they were."""
     site = tmp_path / "site"
     site.mkdir()
     (site / "w8s2.html").write_text("my old page")
     before = snapshot(tmp_path)
-    real_write = sidebyside.write_atomic
     written = []
 
     def write_then_ctrl_c(path, text):
         if len(written) == 2:
             raise KeyboardInterrupt
-        real_write(path, text)
+        sidebyside.write_atomic(path, text)
         written.append(path)
 
-    monkeypatch.setattr(sidebyside, "write_atomic", write_then_ctrl_c)
-    monkeypatch.setattr(sidebyside, "html_page", lambda name, demo=None: f"<p>{name}</p>")
-    assert sidebyside.main(["--all", "--out", str(site)]) == 130
+    argv = ["--all", "--out", str(site)]
+    render = lambda name: f"<p>{name}</p>"  # noqa: E731
+    assert sidebyside.main(argv, render=render, write=write_then_ctrl_c) == 130
     assert len(written) == 2 and written[0].name == "w8s2.html"
     out, err = capsys.readouterr()
     assert (out, err) == ("", "interrupted (Ctrl-C)\n")
     assert snapshot(tmp_path) == before
 
 
-def test_sidebyside_all_into_a_new_folder_that_fails_removes_it(tmp_path, capsys, monkeypatch):
+def test_sidebyside_all_into_a_new_folder_that_fails_removes_it(tmp_path, capsys):
     """The folders ``--all --out`` made are removed when it fails."""
-    monkeypatch.setattr(sidebyside, "html_page", lambda name, demo=None: f"<p>{name}</p>")
 
     def fail(path, text):
         raise sidebyside.UsageError(f"cannot write {path}: No space left on device")
 
-    monkeypatch.setattr(sidebyside, "write_atomic", fail)
-    assert sidebyside.main(["--all", "--out", str(tmp_path / "new" / "site")]) == 2
+    argv = ["--all", "--out", str(tmp_path / "new" / "site")]
+    assert sidebyside.main(argv, render=lambda name: f"<p>{name}</p>", write=fail) == 2
     assert "No space left on device" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
@@ -631,7 +821,7 @@ def test_ctrl_c_while_a_page_is_written_leaves_no_temporary_file(tmp_path, monke
     def ctrl_c(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sidebyside.os, "replace", ctrl_c)
+    monkeypatch.setattr(os, "replace", ctrl_c)
     with pytest.raises(KeyboardInterrupt):
         sidebyside.write_atomic(target, "new")
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]

@@ -13,7 +13,7 @@ subtest per demo.
   Ctrl-C lands there as it would have at the moment itself, since nothing
   happens in between; or while something holds the loop and moves the clock:
   a blocking ``time.sleep``, w8s4's server thread), and handled by the
-  command line's own handler (``common.runner._handling_sigint``).  No timer
+  command line's own handler (``common.ctrl_c.handling_sigint``).  No timer
   is added for it: an extra timer would change what the virtual clock does
   while a worker thread works for real (it would jump to that timer).  The
   demo must stop at once, or as soon as what holds its loop lets go
@@ -35,7 +35,6 @@ The seed changes from run to run; set ``LESSONS_CTRL_C_SEED`` to replay one
 moments each demo gets, on virtual and on real time.
 """
 
-import asyncio
 import contextlib
 import dataclasses
 import functools
@@ -45,16 +44,13 @@ import os
 import random
 import re
 import signal
-import socket
 import threading
 
 import pytest
 
-import common.runner
-import common.virtual
-from common.runner import _Interrupt, run_demo
-from common.sidebyside import repeatable_trio
-from common.virtual import VirtualEventLoop
+from common.ctrl_c import Interrupt, handling_sigint
+from common.runner import run_demo
+from common.virtual import VirtualEventLoop, repeatable_trio
 from tests.harness import Lines, by_instant, leaks, lesson, lesson_names, resources, spawn
 
 
@@ -137,14 +133,14 @@ class CtrlC:
     When the clock goes past the moment, a real SIGINT is sent to the main
     thread, whatever thread moved the clock (the loop's own jump to its next
     event, a blocking sleep, w8s4's server thread): the handler installed for the run is the
-    command line's (``common.runner._handling_sigint``), so the signal lands
+    command line's (``common.ctrl_c.handling_sigint``), so the signal lands
     as it does on the command line, between two bytecodes of the main thread,
     and cuts short a blocking system call there.
     """
 
     def __init__(self, moment):
         self.moment = moment
-        self.interrupt = _Interrupt()
+        self.interrupt = Interrupt()
         #: how to read the demo's clock (set when its loop starts)
         self.clock = None
         self.sent = False
@@ -154,7 +150,6 @@ class CtrlC:
         self.loops = []
         #: the instants at which the loop had nothing to do (its clock jumped on)
         self.idle = []
-        self.in_blocking_sleep = False
 
     def due(self, now):
         return self.moment is not None and now >= self.moment
@@ -172,7 +167,7 @@ class CtrlC:
                 self.pressed_at = self.clock()
             handler(signum, frame)
 
-        with common.runner._handling_sigint(self.interrupt):
+        with handling_sigint(self.interrupt):
             handler = signal.getsignal(signal.SIGINT)
             signal.signal(signal.SIGINT, note_the_time)
             yield
@@ -204,57 +199,54 @@ def pressing_loop(ctrl):
     return PressingLoop
 
 
-def trio_clock_watched(ctrl, monkeypatch):
+def trio_clock_watched(ctrl):
     """trio's MockClock moves by ``jump``: when all tasks wait (autojump), and
     when a blocking ``time.sleep`` moves it; send Ctrl-C when it passes the
-    moment, as for asyncio."""
+    moment, as for asyncio.  (MockClock cannot be subclassed: this one clock's
+    own methods are wrapped, given to the run as its ``clock``.)"""
     from trio.testing import MockClock
 
-    real_jump = MockClock.jump
+    clock = MockClock(autojump_threshold=0)
+    ctrl.clock = clock.current_time
+    real_jump, real_autojump = clock.jump, clock._autojump
+    idle = False
 
-    def jump(self, seconds):
-        idle = not ctrl.in_blocking_sleep
+    def autojump():
+        # trio's run loop found every task waiting: the jump it makes is the
+        # loop's (a blocking sleep calls jump directly)
+        nonlocal idle
+        idle = True
+        try:
+            real_autojump()
+        finally:
+            idle = False
+
+    def jump(seconds):
         if idle:
-            ctrl.idle.append(self.current_time())
-        real_jump(self, seconds)
-        if ctrl.due(self.current_time()):
+            ctrl.idle.append(clock.current_time())
+        real_jump(seconds)
+        if ctrl.due(clock.current_time()):
             ctrl.send("timer" if idle else "sleep")
 
-    monkeypatch.setattr(MockClock, "jump", jump)
-    real_virtual_advance = common.runner.virtual_advance
-
-    def virtual_advance():
-        advance = real_virtual_advance()
-        if advance is None:
-            return None
-        ctrl.clock = advance.__self__.current_time
-
-        def advance_in_blocking_sleep(seconds):
-            ctrl.in_blocking_sleep = True
-            try:
-                advance(seconds)
-            finally:
-                ctrl.in_blocking_sleep = False
-
-        return advance_in_blocking_sleep
-
-    monkeypatch.setattr(common.runner, "virtual_advance", virtual_advance)
+    clock.jump, clock._autojump = jump, autojump
+    return clock
 
 
-def run_case(case, moment, monkeypatch):
+def run_case(case, moment):
     """Run the demo on virtual time, Ctrl-C at ``moment``: (record, ctrl)."""
     ctrl = CtrlC(moment)
     demo = case.lesson_demo()
-    with monkeypatch.context() as patch:
-        loop_class = pressing_loop(ctrl)
-        patch.setattr(common.runner, "VirtualEventLoop", loop_class)
-        patch.setattr(common.virtual, "VirtualEventLoop", loop_class)
-        if case.flavour == "anyio" and case.backend == "trio":
-            trio_clock_watched(ctrl, patch)
-        with repeatable_trio(SEED), ctrl.handling_sigint():
-            record = run_demo(
-                demo, backend=case.backend, virtual=True, echo=False, _interrupt=ctrl.interrupt
-            )
+    clock = trio_clock_watched(ctrl) if case.backend == "trio" else None
+    with repeatable_trio(SEED), ctrl.handling_sigint():
+        record = run_demo(
+            demo,
+            backend=case.backend,
+            virtual=True,
+            echo=False,
+            interrupt=ctrl.interrupt,
+            loop_factory=pressing_loop(ctrl),
+            clock=clock,
+        )
     # the signal sent was handled, in the run
     assert ctrl.interrupt.requested == ctrl.sent
     return record, ctrl
@@ -277,8 +269,7 @@ def baseline():
 
     @functools.cache
     def run_alone(case):
-        with pytest.MonkeyPatch.context() as monkeypatch:
-            record, ctrl = run_case(case, None, monkeypatch)
+        record, ctrl = run_case(case, None)
         return Baseline(record, ctrl.idle)
 
     return run_alone
@@ -355,12 +346,12 @@ def test_the_demos_that_last_are_found(baseline):
 # -- virtual time: in-process, at exact moments ----------------------------------------
 
 
-def check_ctrl_c_at(case, moment, alone, monkeypatch, caplog):
+def check_ctrl_c_at(case, moment, alone, caplog):
     where = case.replay(moment)
     before = resources()
     caplog.clear()
     with warnings_caught() as caught:
-        record, ctrl = run_case(case, moment, monkeypatch)
+        record, ctrl = run_case(case, moment)
         gc.collect()
     assert [str(w.message) for w in caught] == [], where
     assert record.stopped == "interrupt", where
@@ -405,7 +396,7 @@ def warnings_caught():
 
 
 @pytest.mark.parametrize(("name", "flavour", "backend"), VARIANTS)
-def test_ctrl_c_on_virtual_time(name, flavour, backend, baseline, monkeypatch, caplog, subtests):
+def test_ctrl_c_on_virtual_time(name, flavour, backend, baseline, caplog, subtests):
     cases = [c for c in all_cases([name]) if (c.flavour, c.backend) == (flavour, backend)]
     for case in lasting(cases, baseline):
         alone = baseline(case)
@@ -414,7 +405,7 @@ def test_ctrl_c_on_virtual_time(name, flavour, backend, baseline, monkeypatch, c
         assert checked, case.id
         for moment in checked:
             with subtests.test(msg=case.replay(moment)):
-                check_ctrl_c_at(case, moment, alone, monkeypatch, caplog)
+                check_ctrl_c_at(case, moment, alone, caplog)
 
 
 # -- real time: SIGINT in subprocesses, all at once ---------------------------------
@@ -496,36 +487,3 @@ def test_ctrl_c_on_real_time(baseline, subtests):
     for job, run in zip(jobs, finished, strict=True):
         with subtests.test(msg=job.case.id):
             check_real_run(job, run)
-
-
-# -- found by the real-time runs ------------------------------------------------------
-
-
-def test_a_server_stopped_as_a_client_connects_drops_nothing(caplog):
-    """w8s4's server stopped by Ctrl-C just as a client connects: asyncio's
-    accept callback, queued before its future was cancelled, must leave the
-    connection in the backlog (CPython gh-153761: it raised InvalidStateError,
-    logged a traceback, and dropped the socket unclosed).  common.server
-    applies the fix."""
-    import common.server  # noqa: F401 (applies the fix)
-
-    loop = asyncio.new_event_loop()
-    try:
-        with socket.create_server(("127.0.0.1", 0)) as listener:
-            listener.setblocking(False)
-            with socket.create_connection(listener.getsockname()) as client:
-                cancelled = loop.create_future()
-                cancelled.cancel()
-                # the callback as the loop runs it once its future is cancelled:
-                # no error, and the connection not taken
-                loop._sock_accept(cancelled, listener)
-                conn, address = listener.accept()  # still in the backlog
-                with conn:
-                    assert address == client.getsockname()
-                    # the same connection: what the client sends arrives
-                    client.sendall(b"ping")
-                    conn.setblocking(True)
-                    assert conn.recv(4) == b"ping"
-    finally:
-        loop.close()
-    assert caplog.records == []

@@ -11,9 +11,9 @@ import logging
 import anyio
 import pytest
 
+from common.ctrl_c import Interrupt
 from common.runner import (
     Lesson,
-    _Interrupt,
     current_backend,
     main,
     run,
@@ -94,10 +94,10 @@ def test_ctrl_c_before_the_demo_starts():
     the port's scope is cancelled before it starts: it stops at its first
     await.  Either way the demo is recorded as interrupted (exit 130)."""
     gather = lesson("asyncio", "w8s2")["gather"]
-    record = run_demo(gather, virtual=True, echo=False, _interrupt=_Interrupt(requested=True))
+    record = run_demo(gather, virtual=True, echo=False, interrupt=Interrupt(requested=True))
     assert (record.stopped, record.duration, record.text()) == ("interrupt", 0, "")
     port = lesson("anyio", "w8s2")["gather"]
-    record = run_demo(port, virtual=True, echo=False, _interrupt=_Interrupt(requested=True))
+    record = run_demo(port, virtual=True, echo=False, interrupt=Interrupt(requested=True))
     assert (record.stopped, record.duration) == ("interrupt", 0)
     assert record.schedule() == [(0.0, "run1 début"), (0.0, "run2 début")]
 
@@ -178,14 +178,11 @@ def test_ctrl_c_during_the_lessons_setup_waits_for_the_demo():
     from contextlib import contextmanager
 
     fake = Lesson("lessons_asyncio.fake")
-    interrupt = _Interrupt()
+    interrupt = Interrupt()
     events = []
 
     def press():
-        # what the command line's SIGINT handler does
-        interrupt.requested = True
-        if interrupt.wake is not None:
-            interrupt.wake()
+        interrupt.press()  # what the command line's SIGINT handler does
 
     @contextmanager
     def setup(demo, options):
@@ -203,7 +200,7 @@ def test_ctrl_c_during_the_lessons_setup_waits_for_the_demo():
         "never runs"
         events.append("demo ran")
 
-    record = run_demo(fake["demo"], virtual=True, echo=False, _interrupt=interrupt)
+    record = run_demo(fake["demo"], virtual=True, echo=False, interrupt=interrupt)
     assert events == ["set up", "undone"]
     assert record.stopped == "interrupt"
 
@@ -216,18 +213,17 @@ def test_ctrl_c_inside_a_library_call_leaves_no_socket_warning():
     import warnings
 
     fake = Lesson("lessons_asyncio.fake")
-    interrupt = _Interrupt()
+    interrupt = Interrupt()
 
     @fake.demo
     def connecting():
         "a library connects"
         sock = socket.socket()  # what urllib3 holds as the signal comes
-        interrupt.requested = True
-        interrupt.wake()  # the loop is not running: KeyboardInterrupt here
+        interrupt.press()  # the loop is not running: KeyboardInterrupt here
         sock.close()  # never reached
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        record = run_demo(fake["connecting"], virtual=True, echo=False, _interrupt=interrupt)
+        record = run_demo(fake["connecting"], virtual=True, echo=False, interrupt=interrupt)
     assert record.stopped == "interrupt"
     assert [str(w.message) for w in caught] == []

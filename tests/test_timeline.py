@@ -3,20 +3,17 @@
 A chart is read as a person reads it: the resolution from its header
 ("1 column = 0.05 s"), the origin (0 s) from the axis' corner ``└``; an event
 at ``t`` seconds is then in column ``⌊t / resolution + ½⌋`` from the origin
-(the scale common/timeline.py defines), and a span covers every column from
+(the scale common/views/scale.py defines), and a span covers every column from
 its start's to its end's.
 """
 
 import math
-import os
 import re
-import subprocess
-import sys
+from xml.etree import ElementTree
 
 import pytest
 
 from common.record import Chunk, Record
-from common.runner import build_parser, run_demo
 from common.timeline import (
     ALONE,
     BODY,
@@ -30,19 +27,19 @@ from common.timeline import (
     Span,
     build,
     chart,
+    record_svg,
     to_svg,
 )
 from tests.harness import (
-    ROOT,
     faithful_record,
-    lesson,
     lesson_names,
-    port_lesson_names,
+    modern_record,
     port_record,
-    run_cli,
 )
 
 pytestmark = pytest.mark.anyio
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 # -- reading a chart -----------------------------------------------------------
@@ -234,6 +231,11 @@ async def test_known_schedule_port(name, demo, spans):
     check_known(await port_record(name, demo), spans)
 
 
+@pytest.mark.parametrize(("name", "demo", "spans"), known())
+def test_known_schedule_modern(name, demo, spans):
+    check_known(modern_record(name, demo), spans)
+
+
 def test_same_instant_order_does_not_change_the_chart():
     # trio prints the lines of one instant in any order: same chart
     schedule = window_schedule()
@@ -355,114 +357,59 @@ def test_many_rows_are_capped():
     assert "… and 16 more activities" in text  # 24 rows shown, of 40
 
 
-# -- every demo of every lesson ------------------------------------------------
+# -- one scale for the chart and the SVG ---------------------------------------
 
 
-def demos(flavour, names, plain=None):
-    """``(lesson, demo)`` params; ``plain``: only the port demos that are plain
-    functions (True) or coroutine functions (False)."""
-    return [
-        pytest.param(name, demo, id=f"{name}-{demo}")
-        for name in names
-        for demo, the_demo in lesson(flavour, name).demos.items()
-        if plain is None or plain != the_demo.is_async
-    ]
+def svg_ticks(svg):
+    root = ElementTree.fromstring(svg)
+    return [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tl-tick"]
 
 
-def options(flavour, name):
-    """The lesson's own options at their defaults, as a bare command line."""
-    args = vars(build_parser(lesson(flavour, name)).parse_args([]))
-    return {
-        k: v
-        for k, v in args.items()
-        if k not in ("demo", "list", "duration", "backend", "timeline")
+def chart_ticks(text):
+    lines = text.splitlines()
+    axis = next(k for k, line in enumerate(lines) if "└" in line)
+    return lines[axis + 1].split()
+
+
+@pytest.mark.parametrize("end", [0.3, 1.5, 2.5, 5.5, 12.0, 95.0])
+def test_the_chart_and_the_svg_share_one_scale(end):
+    record = record_of([(0.0, ">>> a"), (end, "<<< a")])
+    # the SVG's area (400 px wide, 92 for labels, 24 on the right) holds 40
+    # characters of 7 px: the ticks of the text chart 40 columns wide
+    scale = Scale.fit(end, (400 - 92 - 24) // 7)
+    expected = [f"{t:g}s" for _, t in scale.ticks()]
+    assert svg_ticks(to_svg(build(record))) == expected
+    # and the chart whose area is 40 columns (width - 8 for the label column
+    # and its gap - the room the last label takes beyond the axis)
+    width = 40 + 8 + len(f"{end:g}s") - 1
+    assert chart_ticks(chart(record, width)) == expected
+
+
+def test_svg_bars_are_where_the_scale_puts_them():
+    record = record_of(window_schedule(), duration=5.5)
+    root = ElementTree.fromstring(to_svg(build(record)))
+    scale = Scale.fit(5.5, 40)  # 0.2 s a column: 29 columns
+    assert (scale.resolution, scale.columns) == (0.2, 29)
+    per_column = 284 / 28  # stretched: the last column at the right edge
+    bars = {
+        rect.find(f"{SVG}title").text.split(":")[0]: rect
+        for rect in root.iter(f"{SVG}rect")
+        if rect.find(f"{SVG}title") is not None
     }
+    for name, (start, end) in WINDOW_SPANS.items():
+        x = 92 + start / 0.2 * per_column
+        width = (end - start) / 0.2 * per_column
+        assert float(bars[name].get("x")) == pytest.approx(x, abs=0.06)
+        assert float(bars[name].get("width")) == pytest.approx(width, abs=0.11)
 
 
-def check_charts(record, demo):
-    for width in (60, 80, 160):
-        text = chart(record, width, demo)
-        assert all(len(line) <= width for line in text.splitlines()), text
-        assert "timeline" in text
-    svg = to_svg(build(record))
-    assert svg.startswith("<svg") and svg.endswith("</svg>")
-
-
-@pytest.mark.parametrize(("name", "demo"), demos("asyncio", lesson_names()))
-def test_every_faithful_demo_charts(name, demo):
-    check_charts(faithful_record(name, demo, options=options("asyncio", name)), demo)
-
-
-@pytest.mark.parametrize(("name", "demo"), demos("anyio", port_lesson_names(), plain=False))
-async def test_every_port_demo_charts(name, demo):
-    check_charts(await port_record(name, demo, options=options("anyio", name)), demo)
-
-
-@pytest.mark.parametrize("backend", ["asyncio", "trio"])
-@pytest.mark.parametrize(("name", "demo"), demos("anyio", port_lesson_names(), plain=True))
-def test_every_plain_port_demo_charts(name, demo, backend):
-    # a port demo that runs its own loop (run_anyio) or none: as the runner runs it
-    the_demo = lesson("anyio", name)[demo]
-    record = run_demo(
-        the_demo, backend=backend, virtual=True, echo=False, options=options("anyio", name)
-    )
-    check_charts(record, demo)
-
-
-# -- the command line ------------------------------------------------------------
-
-
-def test_cli_timeline_piped_is_plain():
-    result = run_cli("lessons_asyncio.w8s2", "famine", "--timeline")
-    assert result.returncode == 0, result.stderr
-    assert "\x1b[" not in result.stdout
-    out = result.stdout
-    assert out.index("['run1 par famine', 'run2 par famine']") < out.index("timeline of famine")
-    rows, resolution = parse_chart(out[out.index("timeline of famine") :])
-    assert_span(rows, resolution, "run1", 0, 1.5)
-    assert_span(rows, resolution, "run2", 0, 2.5)
-    chart_lines = out[out.index("timeline of famine") :].splitlines()
-    assert max(len(line) for line in chart_lines) <= 80
-
-
-def test_cli_timeline_port_after_each_demo():
-    result = run_cli("lessons_anyio.w8s2", "--timeline", "--backend", "trio")
-    assert result.returncode == 0, result.stderr
-    for demo in ("morceaux", "gather", "famine"):
-        assert f"timeline of {demo} on trio" in result.stdout
-
-
-def test_cli_colour_only_on_a_terminal_without_no_color():
-    coloured = run_cli("lessons_asyncio.w8s2", "famine", "--timeline", env={"FORCE_COLOR": "1"})
-    assert "\x1b[" in coloured.stdout
-    plain = run_cli(
-        "lessons_asyncio.w8s2", "famine", "--timeline", env={"FORCE_COLOR": "1", "NO_COLOR": "1"}
-    )
-    assert "\x1b[" not in plain.stdout
-    assert "timeline of famine" in plain.stdout
-
-
-def test_cli_without_timeline_draws_nothing():
-    result = run_cli("lessons_asyncio.w8s2", "famine")
-    assert "timeline" not in result.stdout
-
-
-def test_list_does_not_import_the_views():
-    code = (
-        "import sys\n"
-        "from lessons_asyncio import w8s2\n"
-        "from common.runner import main\n"
-        "assert main(w8s2.lesson, ['--list']) == 0\n"
-        "views = ('rich', 'pygments', 'common.timeline')\n"
-        "print(sorted(m for m in sys.modules if m.startswith(views)))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "[]"
+def test_record_svg_is_standalone():
+    svg = record_svg(record_of(FORK, duration=3.5), title="fork")
+    root = ElementTree.fromstring(svg)  # well-formed XML
+    assert root.get("font-family") and root.get("font-size") == "11"
+    # its colours are attributes: nothing depends on a stylesheet
+    assert "<style" not in svg and "class=" in svg
+    for text in root.iter(f"{SVG}text"):
+        assert text.get("fill"), ElementTree.tostring(text)
+    assert "url(" not in svg and "href" not in svg and "<script" not in svg
+    assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tl-title"] == ["fork"]

@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import anyio
 import pytest
 
-from common.runner import _Interrupt, interrupted
+from common.ctrl_c import Interrupt
+from common.runner import interrupted
 from tests.harness import ROOT, faithful_record, lesson, port_record, run_cli
 
 pytestmark = pytest.mark.anyio
@@ -64,28 +65,28 @@ async def test_timer_port():
 
 def test_fork_faithful():
     record = faithful_record("w8s6", "fork")
-    # nothing after 3 s, up to the bound that stopped it (so no bye either)
-    assert record.schedule() == FORK
+    # nothing after 3 s, up to the bound, which presses Ctrl-C: bye
+    assert record.schedule() == [*FORK, (BOUND, "bye")]
     assert record.text("stderr") == ""
     assert (record.stopped, record.duration) == ("bound", BOUND)
 
 
 async def test_fork_port():
     record = await port_record("w8s6", "fork")
-    assert record.schedule() == FORK
+    assert record.schedule() == [*FORK, (BOUND, "bye")]
     assert record.text("stderr") == ""
     assert (record.stopped, record.duration) == ("bound", BOUND)
 
 
 def test_fork_faithful_stays_quiet_up_to_a_later_bound():
     record = faithful_record("w8s6", "fork", duration=9.5)
-    assert record.schedule() == FORK
+    assert record.schedule() == [*FORK, (9.5, "bye")]
     assert (record.stopped, record.duration) == ("bound", 9.5)
 
 
 async def test_fork_port_stays_quiet_up_to_a_later_bound():
     record = await port_record("w8s6", "fork", duration=9.5)
-    assert record.schedule() == FORK
+    assert record.schedule() == [*FORK, (9.5, "bye")]
     assert (record.stopped, record.duration) == ("bound", 9.5)
 
 
@@ -107,16 +108,15 @@ async def test_fork_stop_port():
 async def ctrl_c_at(seconds, demo):
     """Run a port demo and press Ctrl-C, as the command line's SIGINT handler
     does, after ``seconds`` of virtual time."""
-    interrupt = _Interrupt()
+    interrupt = Interrupt()
 
     async def press():
         await anyio.sleep(seconds)
-        interrupt.requested = True
-        interrupt.wake()
+        interrupt.press()
 
     async with anyio.create_task_group() as tg:
         tg.start_soon(press)
-        return await port_record("w8s6", demo, _interrupt=interrupt)
+        return await port_record("w8s6", demo, interrupt=interrupt)
 
 
 async def test_fork_port_says_bye_to_ctrl_c():
@@ -152,7 +152,8 @@ def test_cli_whole_lesson_ends_by_itself(command):
     assert body == [
         *[line for _, line in TIMER],
         *fork,
-        f"(stopped after {BOUND:g} s: this demo runs forever; --duration S changes it)",
+        "bye",
+        f"(Ctrl-C pressed by the bound after {BOUND:g} s; --duration S changes it)",
         *fork,
         "done",
     ]
@@ -165,7 +166,8 @@ def test_cli_duration_bounds_fork(command):
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[1:] == [
         *[line for _, line in FORK[:4]],
-        "(stopped after 1.5 s: this demo runs forever; --duration S changes it)",
+        "bye",
+        "(Ctrl-C pressed by the bound after 1.5 s; --duration S changes it)",
     ]
 
 

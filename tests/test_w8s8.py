@@ -22,7 +22,7 @@ import anyio
 import pytest
 
 from common.helpsummary import help_summary
-from common.runner import Lesson, run_async_demo
+from common.runner import Lesson, arun
 from common.timer import start_timer
 from lessons_anyio.w8s8 import job
 from tests.harness import (
@@ -105,9 +105,11 @@ def test_window_faithful():
     # microseconds its start was late; on the virtual clock the deadlines
     # are equal and the loop's timer heap, fed the same way every run, gives
     # them in that same order.)
-    assert record.schedule() == window_schedule()
-    check_window(record.schedule())
-    # then nothing until the default bound stops run_forever(): no 'bye'
+    assert record.schedule()[:-1] == window_schedule()
+    check_window(record.schedule()[:-1])
+    # then nothing until the default bound presses Ctrl-C: the seed's bare
+    # except says bye
+    assert record.schedule()[-1] == (5.5, "bye")
     assert record.stopped == "bound"
     assert record.duration == 5.5
 
@@ -212,9 +214,9 @@ async def test_naive_window_fails_on_trio(trio_scheduler):
     fails when it runs them the other way round: jobs 7, 6, 5, 4 take the
     tokens at 0 s.  The tests above would catch that design."""
     trio_scheduler.force(0.0)  # reverse each batch: popped in spawn order
-    check_window((await run_async_demo(naive["window"], echo=False)).schedule())
+    check_window((await arun(naive["window"], echo=False)).schedule())
     trio_scheduler.force(0.9)  # keep each batch: popped last spawned first
-    record = await run_async_demo(naive["window"], echo=False)
+    record = await arun(naive["window"], echo=False)
     first = sorted(line.split()[4] for t, line in record.schedule()[1:] if t == 0.0)
     assert first == ["job4", "job5", "job6", "job7"]
     with pytest.raises(AssertionError):
@@ -224,7 +226,7 @@ async def test_naive_window_fails_on_trio(trio_scheduler):
     failures = 0
     for _ in range(20):
         try:
-            check_window((await run_async_demo(naive["window"], echo=False)).schedule())
+            check_window((await arun(naive["window"], echo=False)).schedule())
         except AssertionError:
             failures += 1
     assert failures > 0
@@ -255,8 +257,8 @@ def test_ticks_are_what_the_video_shows():
 
 def test_producer_consumer_faithful():
     record = faithful_record("w8s8", "producer_consumer")
-    assert record.schedule() == ticks(5.5)
-    # the bound stops run_forever() without an exception: no 'bye'
+    # the bound presses Ctrl-C: run_forever() raises KeyboardInterrupt, bye
+    assert record.schedule() == [*ticks(5.5), (5.5, "bye")]
     assert record.stopped == "bound"
     assert record.duration == 5.5
     assert record.text("stderr") == ""
@@ -264,7 +266,7 @@ def test_producer_consumer_faithful():
 
 def test_producer_consumer_faithful_duration():
     record = faithful_record("w8s8", "producer_consumer", duration=2.5)
-    assert record.schedule() == ticks(2.5)
+    assert record.schedule() == [*ticks(2.5), (2.5, "bye")]
 
 
 async def test_producer_consumer_port():
@@ -272,7 +274,8 @@ async def test_producer_consumer_port():
         warnings.simplefilter("always")
         record = await port_record("w8s8", "producer_consumer")
         gc.collect()
-    assert record.schedule() == ticks(5.5)
+    # the bound cancels the demo as Ctrl-C does: interrupted(), bye
+    assert record.schedule() == [*ticks(5.5), (5.5, "bye")]
     assert record.stopped == "bound"
     assert record.duration == 5.5
     assert record.text("stderr") == ""
@@ -282,7 +285,7 @@ async def test_producer_consumer_port():
 
 async def test_producer_consumer_port_duration():
     record = await port_record("w8s8", "producer_consumer", duration=2.5)
-    assert record.schedule() == ticks(2.5)
+    assert record.schedule() == [*ticks(2.5), (2.5, "bye")]
 
 
 async def test_unclosed_stream_would_be_seen():
@@ -449,7 +452,8 @@ def test_cli_producer_consumer_faithful_duration():
     result = run_cli("lessons_asyncio.w8s8", "producer_consumer", "--duration", "2.5")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1:] == [line for _, line in ticks(2.5)] + [
-        "(stopped after 2.5 s: this demo runs forever; --duration S changes it)"
+        "bye",
+        "(Ctrl-C pressed by the bound after 2.5 s; --duration S changes it)",
     ]
 
 
@@ -501,7 +505,7 @@ def test_ctrl_c(package, args, demo, after):
     for bad in ("Traceback", "Task was destroyed", "never retrieved", "ResourceWarning"):
         assert bad not in err
     lines = out.splitlines()
-    assert "(stopped after" not in out
+    assert "(Ctrl-C pressed by the bound" not in out
     # the seed's except clause says goodbye, and nothing comes after it; the
     # port says it when the runner's cancellation came from Ctrl-C
     assert lines[-1] == "bye"

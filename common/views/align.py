@@ -1,0 +1,118 @@
+"""Two versions of a file, aligned: which line faces which, and what changed.
+
+``difflib`` aligns the two sides; inside a block of changed lines, the most
+similar lines are paired (a longest common subsequence on similar lines), so
+that ``await asyncio.sleep(1)`` faces ``await anyio.sleep(1)`` rather than
+whatever line happens to come first.  Inside two paired lines, the words
+that differ are found the same way, word by word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the side-by-side view: a line of each file (index into the
+    excerpt), or ``None`` where the other file has a line and this one not."""
+
+    left: int | None
+    right: int | None
+    #: ``"equal"``, ``"change"`` (both sides, different), ``"delete"`` (left
+    #: only) or ``"insert"`` (right only).
+    tag: str
+
+
+_SIMILAR = 0.5
+_MAX_PAIRING = 4000  # cells of the pairing table before falling back to order
+
+
+_TRAILING_COMMENT = re.compile(r"\s+#.*$")
+
+
+def _similarity(a: str, b: str) -> float:
+    """How alike two lines are, their code only (a trailing comment such as a
+    ``noqa`` would make unrelated lines look alike)."""
+    a, b = _TRAILING_COMMENT.sub("", a).strip(), _TRAILING_COMMENT.sub("", b).strip()
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _pair(a: Sequence[str], b: Sequence[str], i0: int, j0: int) -> list[Row]:
+    """Pair the lines of a changed block: the most similar ones face each other
+    (a longest-common-subsequence on similar lines), the others face blanks."""
+    n, m = len(a), len(b)
+    if n * m > _MAX_PAIRING:
+        in_order = [Row(i0 + k, j0 + k, "change") for k in range(min(n, m))]
+        in_order += [Row(i0 + k, None, "delete") for k in range(m, n)]
+        in_order += [Row(None, j0 + k, "insert") for k in range(n, m)]
+        return in_order
+    sim = [[_similarity(a[i], b[j]) for j in range(m)] for i in range(n)]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            take = best[i + 1][j + 1] + sim[i][j] if sim[i][j] >= _SIMILAR else -1.0
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], take)
+    rows: list[Row] = []
+    i = j = 0
+    while i < n and j < m:
+        if sim[i][j] >= _SIMILAR and best[i][j] == best[i + 1][j + 1] + sim[i][j]:
+            rows.append(Row(i0 + i, j0 + j, "change"))
+            i, j = i + 1, j + 1
+        elif best[i + 1][j] >= best[i][j + 1]:
+            rows.append(Row(i0 + i, None, "delete"))
+            i += 1
+        else:
+            rows.append(Row(None, j0 + j, "insert"))
+            j += 1
+    rows += [Row(i0 + k, None, "delete") for k in range(i, n)]
+    rows += [Row(None, j0 + k, "insert") for k in range(j, m)]
+    return rows
+
+
+def align(left: Sequence[str], right: Sequence[str]) -> list[Row]:
+    """Rows in which every line of both sides appears once, in order."""
+    rows: list[Row] = []
+    matcher = SequenceMatcher(None, list(left), list(right), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            rows += [Row(i1 + k, j1 + k, "equal") for k in range(i2 - i1)]
+        elif tag == "delete":
+            rows += [Row(i, None, "delete") for i in range(i1, i2)]
+        elif tag == "insert":
+            rows += [Row(None, j, "insert") for j in range(j1, j2)]
+        else:
+            rows += _pair(left[i1:i2], right[j1:j2], i1, j1)
+    return rows
+
+
+_WORD = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+def changed_ranges(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The character ranges that differ between two paired lines, word by word."""
+    ta, tb = _WORD.findall(a), _WORD.findall(b)
+    oa = [0]
+    for t in ta:
+        oa.append(oa[-1] + len(t))
+    ob = [0]
+    for t in tb:
+        ob.append(ob[-1] + len(t))
+    left: list[tuple[int, int]] = []
+    right: list[tuple[int, int]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 > i1:
+            left.append((oa[i1], oa[i2]))
+        if j2 > j1:
+            right.append((ob[j1], ob[j2]))
+    return left, right
+
+
+GUTTER = {"equal": " ", "change": "|", "delete": "<", "insert": ">"}
+#: In the line-number column of the terminal view: the line goes on here.
+CONTINUED = "↪"

@@ -1,0 +1,341 @@
+"""The HTML views: every lesson's page (three versions, four timelines per
+demo), the index, the inline view for Jupyter, and the pages in a real browser."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from common.sidebyside import show
+from common.views.page import html_page
+from common.views.recording import TIMELINES
+from common.views.sources import SOURCES, Sources, demo_names, docstring_lists
+from tests.harness import ROOT
+
+LESSONS = SOURCES.lessons()
+WITH_MODERN = Sources(modern="tests.views_fixture.modern")
+
+
+class PageParser(HTMLParser):
+    """Checks that tags balance; collects the code cells, links, radio buttons."""
+
+    VOID = frozenset({"meta", "col", "br", "img", "link", "input", "hr", "line", "rect", "path"})
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack = []
+        self.cells = []  # (pair class, side, text) of the whole files' tables
+        self.urls = []
+        self.svgs = 0
+        self.inputs = []
+        self.pairs = []  # the class of each <div class="pair …">
+        self._cell = None
+        self._pair = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        self.urls += [attrs[k] for k in ("src", "href", "xlink:href", "action") if k in attrs]
+        self.svgs += tag == "svg"
+        if tag == "input":
+            self.inputs.append(attrs)
+        if tag == "section" and attrs.get("id") == "files":
+            self.pairs.append("files")
+        if tag == "div" and "pair" in classes:
+            self._pair = classes[1]
+            self.pairs.append(self._pair)
+        if tag == "td" and "c" in classes and "none" not in classes:
+            self._cell = [self._pair, "l" if "l" in classes else "r", ""]
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1:]}>"
+        self.stack.pop()
+        if tag == "td" and self._cell is not None:
+            if "files" in self.pairs:
+                self.cells.append(tuple(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell[2] += data
+
+
+def parse(page):
+    parser = PageParser()
+    parser.feed(page)
+    parser.close()
+    assert parser.stack == []
+    return parser
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """Every page, built once, by the command line."""
+    folder = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "common.sidebyside", "--all", "--out", str(folder)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    return folder
+
+
+@pytest.fixture(scope="session")
+def modern_page():
+    """w8s2's page with a modern version (the tests' own)."""
+    return html_page("w8s2", sources=WITH_MODERN)
+
+
+def test_a_page_is_the_same_byte_for_byte_on_every_build(site):
+    # the command line's build, and one more in this process
+    assert html_page("w8s8").encode() == (site / "w8s8.html").read_bytes()
+
+
+def test_every_lesson_and_the_index(site):
+    names = sorted(p.name for p in site.iterdir())
+    assert names == sorted([f"{n}.html" for n in LESSONS] + ["index.html"])
+    index = (site / "index.html").read_text(encoding="utf-8")
+    parse(index)
+    for name in LESSONS:
+        assert f'href="{name}.html"' in index
+        for version in SOURCES.versions(name):
+            assert f"<code>{SOURCES.module(name, version)}</code>" in index
+        if "modern" not in SOURCES.versions(name):
+            assert index.count("(no asyncio today version yet)") >= 1
+
+
+def expected_svgs(name, sources, demos=None):
+    """Four timelines per demo, those whose version has the demo."""
+    lessons = {v: sources.lesson(name, v) for v in ("video", "modern", "anyio")}
+    demos = demos or demo_names(list(lessons.values()))
+    return sum(
+        1
+        for demo in demos
+        for version, _, _ in TIMELINES
+        if lessons[version] is not None and demo in lessons[version].demos
+    )
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_page_content(site, name):
+    page = (site / f"{name}.html").read_text(encoding="utf-8")
+    parser = parse(page)
+    # standalone: nothing to fetch, no script
+    assert "<script" not in page and "@import" not in page and "url(" not in page
+    assert all(
+        url.startswith("#") or (url.endswith(".html") and "/" not in url) for url in parser.urls
+    )
+    # the port's "Differs" list, item by item
+    lists = docstring_lists(SOURCES.docstring(name, "anyio"))
+    assert lists and lists[0][0] == "Differs from the asyncio version"
+    assert page.count("<li>") >= sum(len(items) for _, items in lists)
+    versions = SOURCES.versions(name)
+    demos = demo_names([SOURCES.lesson(name, v) for v in ("video", "modern", "anyio")])
+    pairs_per_demo = 4 if len(versions) == 3 else 1
+    assert len([p for p in parser.pairs if p != "files"]) == pairs_per_demo * (len(demos) + 1)
+    # the whole files, every line of both, in order (the video ⇄ anyio pair)
+    for side, version in (("l", "video"), ("r", "anyio")):
+        cells = [text for pair, s, text in parser.cells if pair == "p-va" and s == side]
+        assert cells == SOURCES.lines(name, version)
+    assert parser.svgs == expected_svgs(name, SOURCES)
+    assert "could not record" not in page
+
+
+def test_a_page_with_three_versions(modern_page):
+    parser = parse(modern_page)
+    # the picker: one radio button per choice, the video ⇄ the port first
+    assert [(i["class"], "checked" in i) for i in parser.inputs] == [
+        ("pick p-va", True),
+        ("pick p-vm", False),
+        ("pick p-ma", False),
+        ("pick p-all", False),
+    ]
+    assert len({i["name"] for i in parser.inputs}) == 1
+    # each demo and the whole files: the three pairs and the three together
+    demos = ["morceaux", "gather", "famine", "later"]
+    assert [p for p in parser.pairs if p != "files"] == ["p-va", "p-vm", "p-ma", "p-all"] * 5
+    for side, version in (("l", "modern"), ("r", "anyio")):
+        cells = [text for pair, s, text in parser.cells if pair == "p-ma" and s == side]
+        assert cells == WITH_MODERN.lines("w8s2", version)
+    # four timelines for each demo of the video, one for the modern-only demo
+    assert parser.svgs == expected_svgs("w8s2", WITH_MODERN, demos) == 4 * 3 + 1
+    # the modern version's lists, under its name
+    assert "asyncio today: What anyio adds</h2>" in modern_page
+    assert "<li>the same code on trio.</li>" in modern_page
+
+
+def test_demos_not_in_the_video_are_marked(modern_page):
+    sections = modern_page.split('<section class="demo"')[1:]
+    marked = [s.split('"')[1] for s in sections if "not in the video" in s.split("</h2>")[0]]
+    assert marked == ["demo-later"]
+
+
+def test_timelines_in_the_page(modern_page):
+    # famine on every version: run1 0 → 1.5 s, run2 0 → 2.5 s (w8s2's docstring)
+    famine = modern_page.split('id="demo-famine"')[1].split("</section>")[0]
+    assert famine.count("run1: 0s → 1.5s") == 4 and famine.count("run2: 0s → 2.5s") == 4
+    captions = [unescape(c.split("</figcaption>")[0]) for c in famine.split("<figcaption>")[1:]]
+    assert captions == [caption for _, _, caption in TIMELINES]
+
+
+def test_page_of_one_demo(tmp_path):
+    target = tmp_path / ("g" * 245 + ".html")  # a long name: the temporary one is short
+    args = ["w8s2", "--demo", "gather", "--html", str(target)]
+    result = subprocess.run(
+        [sys.executable, "-m", "common.sidebyside", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    page = target.read_text(encoding="utf-8")
+    assert page.count("<svg") == expected_svgs("w8s2", SOURCES, ["gather"])
+    assert 'id="demo-gather"' in page and 'id="demo-famine"' not in page
+    assert os.listdir(tmp_path) == [target.name]
+
+
+def test_show_inline_for_jupyter():
+    view = show("w8s2", demo="famine", sources=WITH_MODERN)
+    html = view._repr_html_()
+    assert html is view._repr_html_()  # made once
+    assert html.startswith("<style>") and "<script" not in html and "url(" not in html
+    parser = parse(html)
+    assert parser.svgs == 4 and 'id="demo-famine"' in html
+    # every rule of the stylesheet applies inside the view only
+    rules = re.sub(r"/\*.*?\*/", "", html.split("<style>")[1].split("</style>")[0], flags=re.S)
+    selectors = [r.split("{")[0] for r in rules.split("}") if "{" in r]
+    for selector in selectors:
+        for part in selector.split(","):
+            assert part.split()[0] in (".lv", "body.lv-page"), part
+    # a second view has radio buttons of its own
+    other = parse(show("w8s2", sources=WITH_MODERN)._repr_html_())
+    assert {i["name"] for i in parser.inputs}.isdisjoint(i["name"] for i in other.inputs)
+
+
+def test_show_names_a_bad_lesson_or_demo():
+    from common.views.sources import UsageError
+
+    with pytest.raises(UsageError, match="unknown lesson 'w8s0'"):
+        show("w8s0")
+    with pytest.raises(UsageError, match="unknown demo 'nope' of w8s2"):
+        show("w8s2", demo="nope")
+
+
+# -- in a real browser -------------------------------------------------------------
+
+BROWSER_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # the network is off: no name resolves
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--enable-logging=stderr",
+    "--v=0",
+]
+
+
+def chromium():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+            pytest.fail("chromium is missing in CI: .ci/run must install it")
+        pytest.skip("chromium is not installed (apt-get install -y chromium); CI runs this test")
+    return path
+
+
+def page_requests(netlog):
+    """URLs the page itself asked for (Chromium's own services have no initiator)."""
+    try:
+        events = json.loads(Path(netlog).read_text())["events"]
+    except ValueError:  # a log cut short: read what is there
+        text = Path(netlog).read_text()
+        events = json.loads(text[: text.rfind("},") + 1] + "]}")["events"]
+    return {
+        event["params"]["url"]
+        for event in events
+        if "url" in (event.get("params") or {})
+        and event["params"].get("initiator", "not an origin") != "not an origin"
+    }
+
+
+def browse(tmp_path, page, *extra):
+    return subprocess.run(
+        [chromium(), *BROWSER_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *extra, page],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_page_in_headless_chromium(tmp_path, modern_page):
+    page = tmp_path / "w8s2.html"
+    page.write_text(modern_page, encoding="utf-8")
+    netlog = tmp_path / "net.json"
+    result = browse(tmp_path, page.as_uri(), f"--log-net-log={netlog}", "--dump-dom")
+    # no console message at all: the page has no script, a message is an error
+    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == [] and "Uncaught" not in result.stderr
+    # with the network off, the page asked for nothing but itself
+    assert page_requests(netlog) <= {page.as_uri()}
+    # the DOM as the browser built it: every drawing, the picker, the lists
+    dom = result.stdout
+    assert dom.count("<svg") == expected_svgs("w8s2", WITH_MODERN) > 0
+    assert dom.count('type="radio"') == 4 and dom.count('class="pair ') == 20
+    assert "Differs from the asyncio version" in dom and "What anyio adds" in dom
+
+
+def test_network_check_would_see_a_request(tmp_path):
+    # the check above can fail: a page that loads an image is caught
+    page = tmp_path / "bad.html"
+    page.write_text('<p>x</p><img src="https://example.invalid/x.png">')
+    netlog = tmp_path / "net.json"
+    browse(tmp_path, page.as_uri(), f"--log-net-log={netlog}", "--dump-dom")
+    assert "https://example.invalid/x.png" in page_requests(netlog)
+
+
+PICK = """<script>
+// test only (the page has no script): click a label, then say which pairs show
+window.addEventListener("load", () => {
+  const shown = () => [...document.querySelectorAll("#demo-gather .pair")]
+    .filter((pair) => getComputedStyle(pair).display !== "none")
+    .map((pair) => pair.classList[1]);
+  const seen = [shown()];
+  for (const choice of ["p-vm", "p-ma", "p-all", "p-va"]) {
+    document.querySelector(`label.${choice}`).click();
+    seen.push(shown());
+  }
+  document.body.insertAdjacentHTML("beforeend", `<pre id="seen">${JSON.stringify(seen)}</pre>`);
+});
+</script>"""
+
+
+def test_the_pair_is_picked_without_script(tmp_path, modern_page):
+    # the page as it is, with a test's script that clicks the picker's labels
+    page = tmp_path / "w8s2.html"
+    page.write_text(modern_page.replace("</body>", PICK + "</body>"), encoding="utf-8")
+    dom = browse(tmp_path, page.as_uri(), "--dump-dom").stdout
+    seen = json.loads(unescape(dom.rsplit('<pre id="seen">', 1)[1].split("</pre>")[0]))
+    # at first the video ⇄ the port, then each choice alone
+    assert seen == [["p-va"], ["p-vm"], ["p-ma"], ["p-all"], ["p-va"]]

@@ -1,0 +1,1 @@
+"""Lesson modules of the views' tests (a modern version for the views to find)."""

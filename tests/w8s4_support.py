@@ -1,0 +1,75 @@
+"""What the w8s4 tests share: no leaks, a closed port, the records of failed
+demos, name resolution for trio's virtual clock, the indices ``lines`` printed."""
+
+import atexit
+import os
+import socket
+import threading
+from collections import Counter
+from contextlib import contextmanager
+from itertools import groupby
+
+import pytest
+
+# Thread pools keep idle workers for reuse (anyio's, trio's, the test loop's
+# default executor): not leaks.  Everything else must be gone after a run.
+POOL_THREADS = ("AnyIO worker thread", "Trio thread", "asyncio_")
+
+
+def resources():
+    threads = sorted(t.name for t in threading.enumerate() if not t.name.startswith(POOL_THREADS))
+    return len(os.listdir("/proc/self/fd")), threads
+
+
+@contextmanager
+def no_leaks():
+    """No thread, no socket (no file descriptor) left behind by what runs inside."""
+    before = resources()
+    yield
+    assert resources() == before
+
+
+class InLoopResolver:
+    """Name resolution in trio's own thread, for trio's virtual clock.
+
+    trio resolves names in a worker thread, and its mock clock does not wait
+    for threads: it would jump to the download's timeout before the answer
+    ("timed out" instead of "unknown host").  ``.invalid`` fails at once.
+    """
+
+    async def getaddrinfo(self, host, port, family=0, type=0, proto=0, flags=0):
+        return socket.getaddrinfo(host, port, family, type, proto, flags)
+
+    async def getnameinfo(self, sockaddr, flags):
+        return socket.getnameinfo(sockaddr, flags)
+
+
+@pytest.fixture
+async def resolve_in_loop(backend_name):
+    if backend_name == "trio":
+        import trio
+
+        trio.socket.set_custom_hostname_resolver(InLoopResolver())
+
+
+def printed_indices(record):
+    """What ``lines`` printed with end="": the indices, grouped by instant."""
+    digits = [
+        (round(c.time, 6), c.text)
+        for c in record.chunks
+        if c.stream == "stdout" and c.text.isdigit()
+    ]
+    return [
+        (t, Counter(text for _, text in group)) for t, group in groupby(digits, key=lambda x: x[0])
+    ]
+
+
+def closed_port():
+    """A loopback port where nothing listens, and nothing else can: a socket
+    is bound to it, without listening (a connection is refused), and kept
+    bound until the tests end (a port released at once may be handed to the
+    next server that binds port 0: then it answers)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    atexit.register(sock.close)
+    return sock.getsockname()[1]
