@@ -5,6 +5,7 @@ and waits for no timer: the clocks jump to the next deadline whenever all
 tasks are blocked, so schedules are checked exactly and in no time.
 """
 
+import functools
 import signal
 
 import pytest
@@ -45,3 +46,13 @@ def record_of():
     on virtual time, run once for the whole session and shared (each call
     returns a copy).  See :func:`tests.harness.record_of`."""
     return harness.record_of
+
+
+@pytest.fixture(scope="session")
+def left_alone():
+    """``left_alone(case)``: a demo of the Ctrl-C tests run alone on virtual
+    time (its record, and the instants its loop was idle), once per session,
+    when a test first needs it.  See tests/ctrl_c_cases.py."""
+    from tests.ctrl_c_cases import run_alone
+
+    return functools.cache(run_alone)
