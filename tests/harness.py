@@ -213,11 +213,11 @@ def leaks(before, *, loops=(), kept=KEPT_THREADS, grace=5.0):
     words, empty when nothing was left."""
     found = []
     for thread in threading.enumerate():
-        if thread in before.threads:
+        if thread in before.threads or thread.name.startswith(tuple(kept)):
             continue
         if not thread.daemon:
             thread.join(timeout=grace)
-        if thread.is_alive() and not thread.name.startswith(tuple(kept)):
+        if thread.is_alive():
             found.append(f"thread {thread.name!r}")
     now = open_fds()
     found += [f"fd {fd} opened ({now[fd]})" for fd in sorted(now.keys() - before.fds.keys())]
