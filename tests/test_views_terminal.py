@@ -62,12 +62,31 @@ def check_alignment(left, right):
     return rows
 
 
+def longest_common_subsequence(left, right):
+    """How many lines, at most, can face an equal line, in order."""
+    previous = [0] * (len(right) + 1)
+    for line in left:
+        current = [0]
+        for j, other in enumerate(right):
+            current.append(previous[j] + 1 if line == other else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
+
+
+def test_longest_common_subsequence():
+    assert longest_common_subsequence(list("abcbdab"), list("bdcaba")) == 4
+    assert longest_common_subsequence(list("abc"), list("xyz")) == 0
+
+
 @pytest.mark.parametrize("name", LESSONS)
 def test_alignment_keeps_every_line_in_order(name):
     left, right = SOURCES.lines(name, "video"), SOURCES.lines(name, "anyio")
+    # every line of each side, once, in order; equal lines face each other
     rows = check_alignment(left, right)
-    # the twins diff cleanly: most lines face their twin unchanged
-    assert sum(r.tag == "equal" for r in rows) > min(len(left), len(right)) / 3
+    # and the twins diff cleanly: nearly every line that could face its twin
+    # unchanged does (difflib's matching may miss a few of the most there are)
+    equal = sum(r.tag == "equal" for r in rows)
+    assert equal >= 0.95 * longest_common_subsequence(left, right)
 
 
 def test_alignment_pairs_similar_lines():
