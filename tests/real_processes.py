@@ -78,6 +78,8 @@ class Finished:
     err: str
     #: Ctrl-C was pressed while it ran (not: it had ended, or no Ctrl-C was asked for)
     pressed: bool = False
+    #: what the watched stream held when Ctrl-C was pressed (when it came)
+    pressed_after: str | None = None
 
     def __str__(self):
         command = " ".join(self.argv[1:])
@@ -108,6 +110,7 @@ class Child:
         self._changed = threading.Condition()
         self._trigger = None
         self.pressed = False
+        self.pressed_after = None
         self._readers = [
             threading.Thread(target=self._read, args=(stream, pipe), daemon=True)
             for stream, pipe in (("stdout", self.proc.stdout), ("stderr", self.proc.stderr))
@@ -133,6 +136,7 @@ class Child:
         event, stream = self._trigger
         if _seen(event, self._text[stream]):
             self._trigger = None
+            self.pressed_after = self._text[stream]
             self.pressed = self.ctrl_c()
 
     def ctrl_c(self):
@@ -186,6 +190,7 @@ class Child:
             self._text["stdout"],
             self._text["stderr"],
             self.pressed,
+            self.pressed_after,
         )
 
     def close(self):

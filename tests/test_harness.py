@@ -197,6 +197,9 @@ def test_ctrl_c_comes_after_the_event_never_before(tmp_path):
         "ticker", event=line("30"), env={"PYTHONPATH": str(tmp_path)}, timeout=60
     )
     assert finished.pressed and finished.code == 130
+    # pressed once line 30 was whole, from the thread that read it
+    assert line("30").search(finished.pressed_after)
+    assert "interrupted" not in finished.pressed_after
     *_, last = finished.out.splitlines()
     assert last.startswith("interrupted after ")
     assert int(last.split()[-1]) >= 30
