@@ -11,7 +11,8 @@ the lesson time it simulates), ``fidelity`` (real runs against the ideal
 schedule; first timer line; producer/consumer drift), ``w8s4`` (handed to
 ``benchmarks/bench_w8s4.py``, see :mod:`benchmarks.lesson_w8s4`),
 ``startup`` (``--list`` against ``import asyncio, anyio``; heavy imports),
-``window`` (the window pattern at 1,000 to 100,000 jobs).
+``window`` (the window pattern at 1,000 to 100,000 jobs), ``notebook`` (a
+demo in a Jupyter cell against the command line; 100 runs in one kernel).
 
 Each table is printed as Markdown when its section is done (progress goes to
 stderr) and the file is rewritten after each section, with the machine the

@@ -13,6 +13,12 @@ and stop included.
 
     python benchmarks/bench_w8s4.py                      # defaults below
     python benchmarks/bench_w8s4.py --latency 1 --count 1000 --limit 100
+    python benchmarks/bench_w8s4.py --fuzz 10000         # the server under fuzz only
+
+``--fuzz N`` sends N fuzzed requests (request lines and headers, seeded, on
+loopback) to the embedded server while the port's ``concurrent`` demo
+downloads from it, over and over, on each backend: every demo run must
+succeed; the time the N requests took is printed.
 """
 
 from __future__ import annotations
@@ -46,6 +52,40 @@ def measure(flavour: str, backend: str, demo: str, **options: object) -> tuple[f
     return float(printed[-1]), wall
 
 
+def fuzz_run(backend: str, count: int) -> tuple[float, int, dict[int | None, int]]:
+    """(seconds for ``count`` fuzzed requests, demo runs meanwhile, answers by status)."""
+    import anyio
+
+    from common.runner import run_async_demo
+    from common.w8s4 import DocumentServer, document_size
+    from tests.test_w8s4_server import fuzz
+
+    async def main() -> tuple[float, int, dict[int | None, int]]:
+        server = DocumentServer(latency=0.5)
+        runs = 0
+        done = anyio.Event()
+
+        async def demos() -> None:
+            nonlocal runs
+            while not done.is_set():
+                demo = lesson("anyio", "w8s4")["concurrent"]
+                record = await run_async_demo(demo, echo=False, options={"server": server})
+                if record.text("stderr") or record.text().count(" returned ") != 4:
+                    raise SystemExit(f"a demo run failed under fuzz:\n{record.text('stderr')}")
+                runs += 1
+
+        async with server.running(), anyio.create_task_group() as tg:
+            tg.start_soon(demos)
+            start = time.perf_counter()
+            statuses = await fuzz(server.port, count)
+            took = time.perf_counter() - start
+            done.set()
+        assert all(server.sent[name] >= document_size(name) for name in server.names)
+        return took, runs, statuses
+
+    return anyio.run(main, backend=backend)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -60,7 +100,20 @@ def main() -> None:
         "--count", type=int, default=1000, help="documents for the limit run (default 1000)"
     )
     parser.add_argument("--limit", type=int, default=100, help="downloads in flight (default 100)")
+    parser.add_argument(
+        "--fuzz", type=int, default=0, metavar="N", help="only the fuzz: N hostile requests"
+    )
     args = parser.parse_args()
+    if args.fuzz:
+        for backend in ("asyncio", "trio"):
+            took, runs, statuses = fuzz_run(backend, args.fuzz)
+            answers = ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=str))
+            print(
+                f"{backend:<8} {args.fuzz} fuzzed requests in {took:.1f} s, while {runs}"
+                f" concurrent runs all succeeded (answers {answers})",
+                flush=True,
+            )
+        return
     latency = args.latency
     ideal = math.ceil(args.count / args.limit) * latency
     print(f"latency {latency:g} s; 4 documents; then {args.count} documents, --limit {args.limit}")

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import fidelity, lesson_w8s4, startup, suite, window
+from benchmarks import fidelity, lesson_w8s4, notebook, startup, suite, window
 from benchmarks.report import Section, machine, summary
 from benchmarks.worker import ROOT
 
@@ -32,6 +32,7 @@ def sections(timer: str) -> dict[str, Callable[[bool], Section]]:
         "w8s4": lambda quick: lesson_w8s4.run(quick=quick, log=log),
         "startup": lambda quick: startup.run(quick=quick, timer=timer, log=log),
         "window": lambda quick: window.run(quick=quick, log=log),
+        "notebook": lambda quick: notebook.run(quick=quick, log=log),
     }
 
 

@@ -3,18 +3,16 @@ recorder, the lesson runner and its command line, virtual clocks for the tests.
 
 ``from common import run`` (and ``arun``) runs a demo from Python, wherever you
 are (see :mod:`common.api`).  They are looked up when first asked for, so that
-importing a module of the package imports nothing else.
+importing a module of the package imports nothing else (this file imports
+nothing at all: it is on the path of every lesson's start-up).
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from common.api import arun, run
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in ("run", "arun"):
         from common import api
 

@@ -66,6 +66,12 @@ def check_backend(backend: str) -> None:
         raise ValueError(f"unknown backend {backend!r} (choose from {', '.join(BACKENDS)})")
 
 
+def default_loop_factory(virtual: bool) -> Callable[[], asyncio.AbstractEventLoop]:
+    """The asyncio loop the runner makes for a demo (faithful, modern, or a
+    port on asyncio) when none is given: the one place that chooses it."""
+    return VirtualEventLoop if virtual else asyncio.new_event_loop
+
+
 def run_demo(
     demo: Demo,
     *,
@@ -100,7 +106,7 @@ def run_demo(
         backend = "asyncio"  # the faithful and modern versions: asyncio only
     interrupt = interrupt if interrupt is not None else Interrupt()
     options = options or {}
-    factory = loop_factory or (VirtualEventLoop if virtual else asyncio.new_event_loop)
+    factory = loop_factory or default_loop_factory(virtual)
     common: dict[str, Any] = dict(options=options, echo=echo, stdout=stdout, stderr=stderr)
     with running(RunSettings(backend, virtual, debug, interrupt)):
         if demo.lesson.flavour == "asyncio":
@@ -110,7 +116,7 @@ def run_demo(
                 demo, duration=duration, interrupt=interrupt, loop_factory=factory, debug=debug,
                 **common,
             )  # fmt: skip
-        if demo.lesson.flavour == "modern":
+        if demo.lesson.flavour == "modern" and demo.is_async:
             from common.run_modern import run_modern
 
             return run_modern(
@@ -124,8 +130,8 @@ def run_demo(
         from common.run_port import run_port
 
         backend_options = anyio_options(backend, virtual, debug)
-        if loop_factory is not None and backend == "asyncio":
-            backend_options["loop_factory"] = loop_factory
+        if backend == "asyncio":
+            backend_options["loop_factory"] = factory
         if clock is not None and backend == "trio":
             backend_options["clock"] = clock
         return run_port(
@@ -158,12 +164,25 @@ class _Worker(threading.Thread):
         self.demo, self.kwargs = demo, kwargs
         self.record: Record | None = None
         self.error: BaseException | None = None
+        #: Set when the outcome is known.  Waited on instead of ``join()``:
+        #: on Python 3.11 and 3.12 a ``join()`` interrupted by Ctrl-C marks the
+        #: thread finished while it still runs (CPython gh-90882), and the
+        #: next ``join()`` returns at once, before the demo's cleanup.
+        self.done = threading.Event()
 
     def run(self) -> None:
         try:
             self.record = run_demo(self.demo, **self.kwargs)
         except BaseException as exc:  # handed to the caller, who raises it
             self.error = exc
+        finally:
+            self.done.set()
+
+    def wait(self) -> None:
+        """Wait for the demo to end.  Not ``join()``: on Python 3.11, a join
+        that Ctrl-C interrupts marks the thread as stopped while it runs on."""
+        self.done.wait()
+        self.join()
 
     def outcome(self, interrupt: Interrupt, own: bool) -> Record:
         if self.error is not None:
@@ -177,7 +196,7 @@ class _Worker(threading.Thread):
         return self.record
 
 
-def _start(
+def _worker(
     demo: Demo, interrupt: Interrupt, virtual: bool | None, kwargs: dict[str, Any]
 ) -> _Worker:
     kwargs = {
@@ -188,9 +207,7 @@ def _start(
         "stdout": sys.stdout,
         "stderr": sys.stderr,
     }
-    worker = _Worker(demo, kwargs)
-    worker.start()
-    return worker
+    return _Worker(demo, kwargs)
 
 
 def run(
@@ -218,22 +235,25 @@ def run(
     found = _prepare(demo, name, flavour, backend, kwargs)
     own = interrupt is None
     interrupt = interrupt if interrupt is not None else Interrupt()
-    worker = _start(found, interrupt, virtual, {**kwargs, "backend": backend})
+    worker = _worker(found, interrupt, virtual, {**kwargs, "backend": backend})
     try:
-        worker.join()
+        worker.start()
+        worker.wait()
     except KeyboardInterrupt:
         # Ctrl-C, or the kernel's interrupt, in the waiting thread: the demo's
+        if worker.ident is None:
+            raise  # it came before the demo's thread started: nothing to stop
         interrupt.press()
         _join_through_ctrl_c(worker)
     return worker.outcome(interrupt, own)
 
 
-def _join_through_ctrl_c(worker: threading.Thread) -> None:
+def _join_through_ctrl_c(worker: _Worker) -> None:
     """Wait for the demo's cleanup; more Ctrl-C changes nothing (as on the
     command line): the demo is already stopping."""
     while True:
         try:
-            worker.join()
+            worker.wait()
             return
         except KeyboardInterrupt:
             continue
@@ -274,8 +294,11 @@ async def arun(
     import anyio.to_thread
 
     caller = _running_backend()
-    chosen = backend or caller or "asyncio"
-    found = _prepare(demo, name, flavour, chosen, kwargs)
+    found = find_demo(demo, name, flavour)
+    if backend is None:  # the port on the caller's backend; the others on asyncio
+        backend = (caller or "asyncio") if found.lesson.flavour == "anyio" else "asyncio"
+    chosen = backend
+    found = _prepare(found, None, flavour, chosen, kwargs)
     own = interrupt is None
     interrupt = interrupt if interrupt is not None else Interrupt()
     if found.lesson.flavour == "anyio" and found.is_async and chosen == caller:
@@ -290,12 +313,13 @@ async def arun(
                 echo=kwargs.get("echo", True),
                 interrupt=interrupt,
             )
-    worker = _start(found, interrupt, virtual, {**kwargs, "backend": chosen})
+    worker = _worker(found, interrupt, virtual, {**kwargs, "backend": chosen})
+    worker.start()
     try:
-        await anyio.to_thread.run_sync(worker.join, abandon_on_cancel=True)
+        await anyio.to_thread.run_sync(worker.wait, abandon_on_cancel=True)
     except anyio.get_cancelled_exc_class():
         interrupt.press()
         with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(worker.join)
+            await anyio.to_thread.run_sync(worker.wait)
         raise
     return worker.outcome(interrupt, own)

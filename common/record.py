@@ -42,13 +42,17 @@ class Chunk:
     stream: str = "stdout"
 
 
+#: Texts up to this length are shared between the writes that print them.
+_SHARED = 16
+
+
 class Record:
     """What one demo printed, write by write.
 
     ``chunks`` lists every write with its time.  They are kept compactly (an
-    array of times, the texts, an array of streams): a write costs some 17
-    bytes beside its text, and one-character texts (w8s4's indices, w8s9's
-    dots) are shared by Python, so a long output costs about its own size.
+    array of times, the texts, an array of streams) and short texts are kept
+    once (w8s4's indices, w8s9's dots): a write costs some 17 bytes, so a
+    long output costs about its own size.
     """
 
     _STREAMS = ("stdout", "stderr")
@@ -107,7 +111,8 @@ class Record:
         if stream not in self._STREAMS:
             raise ValueError(f"unknown stream {stream!r}")
         self._times.append(when)
-        self._texts.append(text)
+        # short texts repeat (indices, dots, words): kept once each
+        self._texts.append(sys.intern(text) if len(text) <= _SHARED and type(text) is str else text)
         self._streams.append(self._STREAMS.index(stream))
 
     def text(self, stream: str = "stdout") -> str:
@@ -142,6 +147,18 @@ class Record:
     def characters(self, stream: str = "stdout") -> list[tuple[float, str]]:
         """Every character with its time: for output printed with ``end=''``."""
         return [(round(t, 6), ch) for t, text in self._writes(stream) for ch in text]
+
+    def _repr_svg_(self) -> str:
+        """The timeline, for Jupyter: a record returned by a cell is drawn inline.
+
+        The same drawing as the HTML page's (:func:`common.views.svg.to_svg`),
+        standalone (its fonts and colours are attributes: a notebook has no
+        stylesheet for it); no script, nothing fetched.
+        """
+        # imported here: the recorder runs every demo, the drawing is only for Jupyter
+        from common.views.svg import record_svg
+
+        return record_svg(self)
 
 
 def write_safely(target: TextIO, text: str) -> None:

@@ -13,6 +13,7 @@ asyncio.CancelledError: print("bye"); raise`` says bye to both), and
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import gc
 from collections.abc import Callable
 from typing import Any, TextIO
@@ -73,7 +74,9 @@ def run_modern(
             blocking_sleep_moves_clock(advance),
         ):
             try:
-                runner.run(main())
+                # the run's context (its timer, its recording), not the one
+                # the Runner copied when it made its loop, before them
+                runner.run(main(), context=contextvars.copy_context())
             except asyncio.CancelledError:
                 # the runner's own cancellation (Ctrl-C, the bound) came out
                 # of the demo, as it should: the demo is stopped, not failed

@@ -34,16 +34,17 @@ Differs from the asyncio version:
   it runs the embedded server).  Ctrl-C abandons the thread
   (``abandon_on_cancel``): the demo stops at once, the thread ends on its own;
 - one ``AsyncClient`` shared by all the downloads, not one session per URL:
-  it keeps connections alive and reuses them, and its pool opens at most 100
-  at a time (httpx's default; ``w8s4_limits`` lifts it);
+  it keeps connections alive and reuses them; its pool is unbounded (httpx
+  keeps 100 connections at a time by default), so that all run at once;
 - a task group instead of ``gather``: leaving the ``async with`` block waits
   for every download, and the first failure cancels the others;
 - ``lines`` streams with ``client.stream()`` and reads ``aiter_lines()``,
   which decodes the bytes to text (UTF-8 unless the response names another
   charset) and splits on any line ending, where ``response.content`` yields
   raw byte lines;
-- httpx gives up on a server silent for 5 s (its default timeout), aiohttp
-  after 5 minutes, requests never;
+- ``timeout=None``: httpx would give up on a server silent for 5 s, or on
+  a download that waits that long for a connection of its pool; requests
+  has no timeout, aiohttp's session gives up after 5 minutes;
 - httpx is told not to look for a proxy when every URL is the embedded
   server's (``trust_env=use_proxies()``): aiohttp does not look by default;
 - durations come from ``anyio.current_time()``, the event loop's monotonic
@@ -71,6 +72,11 @@ urls = [
 # --count), or the URLs of --url.  Outside a demo, it is the list above.
 urls = with_embedded_server(lesson, urls)
 
+# Not in the video: one client for all the downloads, its pool unbounded (it
+# would keep 100 connections at a time), so that all run at once as the
+# video's one session per URL do.
+ALL_AT_ONCE = httpx.Limits(max_connections=None)
+
 
 async def fetch(client, url):
 
@@ -82,7 +88,9 @@ async def fetch(client, url):
 
 
 async def fetch_urls():
-    async with httpx.AsyncClient(trust_env=use_proxies()) as client:
+    async with httpx.AsyncClient(
+        timeout=None, limits=ALL_AT_ONCE, trust_env=use_proxies()
+    ) as client:
         async with anyio.create_task_group() as tg:
             for url in urls:
                 tg.start_soon(fetch, client, url)
@@ -101,7 +109,7 @@ async def sequential():
     """httpx.Client, one document after the other: the waits add up"""
     beg = anyio.current_time()
 
-    with httpx.Client(trust_env=use_proxies()) as client:
+    with httpx.Client(timeout=None, trust_env=use_proxies()) as client:
         for url in urls:
             # a blocking call goes to a worker thread: the loop stays free
             req = await anyio.to_thread.run_sync(client.get, url, abandon_on_cancel=True)
@@ -121,7 +129,9 @@ async def concurrent():
 @lesson.demo
 async def lines():
     """async for over the lines of each response: the indices interleave"""
-    async with httpx.AsyncClient(trust_env=use_proxies()) as client:
+    async with httpx.AsyncClient(
+        timeout=None, limits=ALL_AT_ONCE, trust_env=use_proxies()
+    ) as client:
         async with anyio.create_task_group() as tg:
             for i, url in enumerate(urls):
                 tg.start_soon(fetch2, client, url, i)

@@ -39,6 +39,9 @@ import anyio
 from anyio.lowlevel import checkpoint
 
 from common.runner import Lesson
+
+# echo(value) prints what the video's IDLE shell shows when an expression is
+# typed (a script shows nothing), memory addresses masked as 0x….
 from common.shell import echo
 
 lesson = Lesson(__name__)
@@ -133,11 +136,10 @@ def awaitable2():
 
     # The value is None, not 'returned': Awaitable2 returns 'returned' to the
     # `await` in main, which drops it, and main itself returns None.
-    # (The video also keeps the exception, `x = e`, to look at it in the shell
-    # after the block; a demo has no shell, it prints what there is to see.)
     try:
         coro.send(None)
     except Exception as e:
+        x = e  # noqa: F841 (in the shell, x keeps the exception to look at after)
         print('oops', type(e), e.value)
 
 
@@ -164,11 +166,13 @@ def interleaved():
     try:
         coro1.send(None)
     except Exception as e:
+        x = e  # (in the shell, x keeps the exception to look at after)
         print('oops', type(e), e.value)
 
     try:
         coro2.send(None)
     except Exception as e:
+        x = e  # noqa: F841 (in the shell, x keeps the exception to look at after)
         print('oops', type(e), e.value)
 
 
@@ -176,6 +180,8 @@ def interleaved():
 @lesson.demo
 def stack():
     """w4 → w3 → w2 → w1: the innermost yields surface at the top; 4 returned"""
+    # The video creates coro at the file's top level (run by F5); here in the
+    # demo, so that nothing runs at import and each run has a fresh one.
     coro = w4()
 
     echo(coro.send(None))
@@ -185,6 +191,7 @@ def stack():
     try:
         coro.send(None)
     except Exception as e:
+        x = e  # noqa: F841 (in the shell, x keeps the exception to look at after)
         print('OOPS', type(e), e.value)
 
 
@@ -196,7 +203,8 @@ def bothways():
     async def main():
         return await BothWays()
 
-    # l'objet coroutine (the coroutine object)
+    # l'objet coroutine (the coroutine object): in the video, at the file's top
+    # level in place of coro = w4(); here in the demo, nothing runs at import
     coro = main()
 
     echo(coro.send(None))

@@ -3,8 +3,9 @@
 The video first shows the course's timer helper, then what an event loop does
 with the tasks it is given.  ``c1`` starts, and after one second "forks" ``c2``:
 here into the task group it was handed, so ``c2`` runs alongside ``c1`` as its
-sibling.  The task group's body sleeps forever: the runner stops it at its
-bound, or Ctrl-C does (the ``bye``).  In the second version ``c2_stop`` stops
+sibling.  The task group's body sleeps forever: Ctrl-C stops it (the
+``bye``), or the runner's bound (3.5 s, ``--duration``), which presses Ctrl-C
+in the same way.  In the second version ``c2_stop`` stops
 everything itself by cancelling the task group's scope, so the task group
 ends and ``done`` is printed.
 
@@ -13,7 +14,7 @@ Timeline of ``fork`` and ``fork_stop``, on every backend: ``>>> c1`` 0 s,
 
 Run it:
     python -m lessons_anyio.w8s6 --backend trio          # all demos, in order
-    python -m lessons_anyio.w8s6 fork --backend trio     # runs forever: Ctrl-C (bye), or 3.5 s
+    python -m lessons_anyio.w8s6 fork --backend trio     # runs forever: bye at Ctrl-C or 3.5 s
     python -m lessons_anyio.w8s6 fork --duration 10
 
 Differs from the asyncio version:
@@ -28,11 +29,12 @@ Differs from the asyncio version:
 - ``run_forever()`` becomes ``await anyio.sleep_forever()`` in the task
   group's body; the runner bounds it (3.5 s, ``--duration``) by cancelling
   the demo's scope, which cancels the body and every task of the group;
-- Ctrl-C is not a ``KeyboardInterrupt`` inside the port: the runner turns it
-  into the same cancellation as the bound.  The port catches the
-  cancellation, prints ``bye`` only if it came from Ctrl-C (asked with
-  ``common.runner.interrupted()``), so that both versions print ``bye`` on
-  Ctrl-C and neither at the bound, and lets the cancellation go on;
+- Ctrl-C is not a ``KeyboardInterrupt`` inside the port: the runner turns it,
+  and the bound, into a cancellation of the demo.  The port catches the
+  cancellation, prints ``bye`` only if it came from Ctrl-C or the bound
+  (asked with ``common.runner.interrupted()``), not from a cancel scope of
+  its own (``fork_stop``'s), so that both versions print ``bye`` on the same
+  occasions, and lets the cancellation go on;
 - ``loop.stop()`` becomes ``tg.cancel_scope.cancel()``: it stops the body's
   ``sleep_forever()`` and whatever is still running in the group, so no task
   is left behind in a stopped loop; ``done`` follows the task group;
@@ -51,9 +53,13 @@ import anyio
 from common.runner import Lesson, interrupted
 
 # pour remplacer 'from asynchelpers import start_timer, show_timer' (to replace
-# that import): the video pastes the helper here; common.timer is that helper,
-# shared by the lessons.  The pasted block also defines sequence(), unused in
-# this video, and reset_loop(), which a port has no use for (see fork_stop).
+# that import): the video pastes the course's helper here.  common.timer is that
+# helper, shared; same names, same output, three differences: it reads the clock
+# of the loop that runs the demo (virtual in the tests), not datetime.now(); it
+# rounds the elapsed time to the millisecond where the helper truncates
+# (delta.microseconds // 1000); it keeps the start in a context variable, not
+# the global glo_start.  The pasted block's sequence() is unused in the video;
+# its reset_loop() is the runner's job (see fork_stop).
 from common.timer import show_timer, start_timer
 
 lesson = Lesson(__name__)
@@ -123,7 +129,7 @@ async def fork():
         try:
             await anyio.sleep_forever()
         except anyio.get_cancelled_exc_class():
-            # Ctrl-C and the bound both cancel the demo; the video says bye to Ctrl-C
+            # Ctrl-C, or the bound pressing it: the video's bye
             if interrupted():
                 print("bye")
             # a cancellation is never swallowed: it must reach its scope

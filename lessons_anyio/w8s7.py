@@ -32,7 +32,9 @@ Differs from the asyncio version:
   ``TaskInfo`` (not a set of tasks) of every task of the loop, the runner's
   and the backend's own included, so the demo looks for its task by name
   rather than printing them all (their ids and number differ from run to run
-  and from backend to backend);
+  and from backend to backend), and prints its name and whether its parent
+  is the demo's task: not its id, an address, nor its coroutine, anyio's own
+  wrapper around ``foo()``, whose text changes with anyio's version;
 - ``current_task(loop)`` is ``None`` outside the loop; anyio's
   ``get_current_task()`` has no such answer: inside the loop there is always
   a current task, outside (a worker thread here) it raises
@@ -46,6 +48,9 @@ Differs from the asyncio version:
 import anyio
 
 from common.runner import Lesson
+
+# echo(value) prints what the video's IDLE shell shows when an expression is
+# typed (a script shows nothing), memory addresses masked as 0x….
 from common.shell import echo
 
 lesson = Lesson(__name__)
@@ -96,19 +101,18 @@ async def demo_tasks():
 
         # What a TaskInfo holds: an id (a number unique among the running
         # tasks, an address: not printed), a name, its parent's id, and the
-        # coroutine the task runs: anyio's wrapper around foo(), which keeps
-        # foo's result for the handle.
+        # coroutine the task runs (not printed either: it is anyio's own
+        # wrapper around foo(), whose text changes with anyio's version).
         info = next(info for info in tasks if info.name == task.name)
         print("name:", info.name)
         print("parent is the current task:", info.parent_id == anyio.get_current_task().id)
-        echo(info.coro)
 
         # et comme on n'est pas dans la boucle (and since we are not in the loop):
         # a worker thread runs outside the loop
         await anyio.to_thread.run_sync(current_task_outside)
 
 
-@lesson.demo
+@lesson.demo(in_video=False)
 async def lifecycle():
     """a task's states: pending, then a result, an exception, or cancelled"""
     async with anyio.create_task_group() as tg:

@@ -12,6 +12,9 @@ Run it:
     python -m lessons_anyio.w8s8 producer_consumer --duration 10
 
 Differs from the asyncio version:
+- ``queue_help`` shows the help of ``anyio.create_memory_object_stream`` and
+  of the classes of its two ends (three helps), where the video shows
+  ``asyncio.Queue?``;
 - the queue becomes a memory object stream with a buffer of 1: two ends, a
   send stream for the producer and a receive stream for the consumer, each
   closed by the ``async with`` of the task that owns it, even when it is
@@ -20,8 +23,9 @@ Differs from the asyncio version:
 - both tasks live in a task group; "forever" is ``anyio.sleep_forever()``,
   which the runner cancels at the bound or on Ctrl-C: no ``KeyboardInterrupt``
   reaches the lesson, a cancellation does, at the ``await`` where it waits;
-  the demo says ``bye`` when that cancellation came from Ctrl-C
-  (``interrupted()``), as the seed does, and lets it go on to its scope;
+  the demo says ``bye`` when that cancellation came from Ctrl-C or the bound
+  that presses it (``interrupted()``), as the seed does, and lets it go on
+  to its scope;
 - the window is a ``CapacityLimiter`` of 4 tokens, which each job holds with
   ``async with`` (no queue of ``None`` to fill and empty); the limiter knows
   who holds its tokens, and a cancelled job gives its token back;
@@ -49,8 +53,14 @@ import anyio
 from common.helpsummary import help_summary
 from common.runner import Lesson, interrupted
 
-# pour remplacer 'from asynchelpers import start_timer, show_timer' (to
-# replace it): the video pastes the helper here; the shared one is the same.
+# pour remplacer 'from asynchelpers import start_timer, show_timer' (to replace
+# that import): the video pastes the course's helper here.  common.timer is that
+# helper, shared; same names, same output, three differences: it reads the clock
+# of the loop that runs the demo (virtual in the tests), not datetime.now(); it
+# rounds the elapsed time to the millisecond where the helper truncates
+# (delta.microseconds // 1000); it keeps the start in a context variable, not
+# the global glo_start.  The pasted block's sequence() is unused in the video;
+# its reset_loop() is the runner's job (see window).
 from common.timer import show_timer, start_timer
 
 lesson = Lesson(__name__)
@@ -73,7 +83,8 @@ async def consumer(receive_stream):
             show_timer(f"got {received}")
 
 
-# The window is handed to each job, as in the asyncio version.  task_status
+# The window is handed to each job (the video's job() reads a global window;
+# the asyncio version keeps job() inside its demo, around it).  task_status
 # is how a task started with tg.start() tells its parent "I am ready".
 async def job(i, window, *, task_status=anyio.TASK_STATUS_IGNORED):
     # prendre un jeton (take a token: wait until one of the 4 is free)
@@ -125,7 +136,7 @@ async def producer_consumer():
         try:
             await anyio.sleep_forever()
         except anyio.get_cancelled_exc_class():
-            # Ctrl-C and the bound both cancel the demo; the video says bye to Ctrl-C
+            # Ctrl-C, or the bound pressing it: the video's bye
             if interrupted():
                 print("bye")
             # a cancellation is never swallowed: it must reach its scope

@@ -15,6 +15,9 @@ import asyncio
 import time
 
 from common.runner import Lesson
+
+# echo(value) prints what the video's IDLE shell shows when an expression is
+# typed (a script shows nothing), memory addresses masked as 0x….
 from common.shell import echo
 
 lesson = Lesson(__name__)
@@ -52,15 +55,19 @@ async def famine(message):
 def demo_morceaux():
     """calling morceaux() runs nothing; the event loop runs it, by pieces"""
     echo(morceaux)
-    coro = morceaux("run")
-    echo(coro)
-    # Not in the video: a coroutine object that is dropped unrun makes Python
-    # warn "coroutine 'morceaux' was never awaited"; closing it says we meant it.
-    coro.close()
+
+    # The IDLE shell echoes morceaux("run") and keeps it in `_`, its last value:
+    # the coroutine, never run, lives on until the shell drops it, just before
+    # it echoes the next value.  Python then warns on stderr "RuntimeWarning:
+    # coroutine 'morceaux' was never awaited".  The demo keeps it the same way.
+    _ = morceaux("run")
+    echo(_)
 
     loop = asyncio.get_event_loop()
 
-    echo(loop.run_until_complete(morceaux("run")))
+    value = loop.run_until_complete(morceaux("run"))
+    _ = None  # the shell drops the unrun coroutine: Python's warning, here
+    echo(value)
 
 
 @lesson.demo

@@ -20,6 +20,9 @@ Run it:
 # No asyncio import: the await protocol is plain Python, no library needed.
 
 from common.runner import Lesson
+
+# echo(value) prints what the video's IDLE shell shows when an expression is
+# typed (a script shows nothing), memory addresses masked as 0x….
 from common.shell import echo
 
 lesson = Lesson(__name__)
@@ -114,11 +117,10 @@ def awaitable2():
 
     # The value is None, not 'returned': Awaitable2 returns 'returned' to the
     # `await` in main, which drops it, and main itself returns None.
-    # (The video also keeps the exception, `x = e`, to look at it in the shell
-    # after the block; a demo has no shell, it prints what there is to see.)
     try:
         coro.send(None)
     except Exception as e:
+        x = e  # noqa: F841 (in the shell, x keeps the exception to look at after)
         print('oops', type(e), e.value)
 
 
@@ -145,11 +147,13 @@ def interleaved():
     try:
         coro1.send(None)
     except Exception as e:
+        x = e  # (in the shell, x keeps the exception to look at after)
         print('oops', type(e), e.value)
 
     try:
         coro2.send(None)
     except Exception as e:
+        x = e  # noqa: F841 (in the shell, x keeps the exception to look at after)
         print('oops', type(e), e.value)
 
 
@@ -157,6 +161,8 @@ def interleaved():
 @lesson.demo
 def stack():
     """w4 → w3 → w2 → w1: the innermost yields surface at the top; 4 returned"""
+    # The video creates coro at the file's top level (run by F5); here in the
+    # demo, so that nothing runs at import and each run has a fresh one.
     coro = w4()
 
     echo(coro.send(None))
@@ -166,6 +172,7 @@ def stack():
     try:
         coro.send(None)
     except Exception as e:
+        x = e  # noqa: F841 (in the shell, x keeps the exception to look at after)
         print('OOPS', type(e), e.value)
 
 
@@ -177,7 +184,8 @@ def bothways():
     async def main():
         return await BothWays()
 
-    # l'objet coroutine (the coroutine object)
+    # l'objet coroutine (the coroutine object): in the video, at the file's top
+    # level in place of coro = w4(); here in the demo, nothing runs at import
     coro = main()
 
     echo(coro.send(None))

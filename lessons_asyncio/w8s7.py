@@ -22,6 +22,9 @@ import asyncio
 from asyncio import all_tasks, current_task, ensure_future, get_event_loop
 
 from common.runner import Lesson
+
+# echo(value) prints what the video's IDLE shell shows when an expression is
+# typed (a script shows nothing), memory addresses masked as 0x….
 from common.shell import echo
 
 lesson = Lesson(__name__)
@@ -49,6 +52,8 @@ async def sleeper():
 @lesson.demo(name="tasks")
 def demo_tasks():
     """a task made before the loop runs is pending; no current task outside the loop"""
+    # The video's task = … and tasks = … are top-level code of its file (F5);
+    # here they run with the demo, so that nothing runs at import.
     task = ensure_future(foo())
 
     echo(task)
@@ -65,7 +70,7 @@ def demo_tasks():
     print(current_task(get_event_loop()))
 
 
-@lesson.demo
+@lesson.demo(in_video=False)
 def lifecycle():
     """a task's states: pending, then a result, an exception, or cancelled"""
     loop = get_event_loop()

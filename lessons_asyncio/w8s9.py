@@ -29,6 +29,9 @@ import time
 
 from common.outcome import cases, observe
 from common.runner import Lesson
+
+# echo(value) prints what the video's IDLE shell shows when an expression is
+# typed (a script shows nothing), memory addresses masked as 0x….
 from common.shell import echo
 
 lesson = Lesson(__name__)
@@ -133,24 +136,32 @@ async def boom(n):
     return 1/n
 
 
+# The code the video runs at its files' top level (F5) runs in the demos here,
+# so that nothing runs at import and each demo can run again.
+
+
 @lesson.demo
 def coroutine_object():
     """foo(4) returns a coroutine object and runs nothing, as squares(4) returns a generator"""
     # renvoie un objet coroutine si on l'appelle normalement : il ne se passe
-    # rien (called normally, it returns a coroutine object: nothing happens)
-    coroutine = foo(4)
-    echo(coroutine)
-    # Not in the video: a coroutine object dropped unrun makes Python warn
-    # "coroutine 'foo' was never awaited"; closing it says we meant it.
-    coroutine.close()
+    # rien (called normally, it returns a coroutine object: nothing happens).
+    # The shell echoes it and keeps it in `_`, its last value, until it echoes
+    # the next one: then the coroutine goes, never run, and Python warns on
+    # stderr "RuntimeWarning: coroutine 'foo' was never awaited".
+    _ = foo(4)
+    echo(_)
 
     # qui retourne un itérateur, et là encore il ne se passe rien (which
     # returns an iterator, and again nothing happens: not even the TypeError
     # that iterating over 4 would raise)
-    echo(squares(4))
+    value = squares(4)
+    _ = None  # the shell drops the unrun coroutine: Python's warning, here
+    echo(value)
 
 
-@lesson.demo
+# The video shows the eight cases as code (foo() and afoo(), with their
+# comments), and F5 on foo()'s SyntaxError; the table of outcomes is the project's.
+@lesson.demo(in_video=False)
 def scenarios():
     """the 8 cases: (a)sync caller × (a)sync callee × with or without await
 
@@ -193,6 +204,8 @@ def never_awaited():
     it is caught and printed in one line.  ruff has no rule for it;
     ``mypy --check-untyped-defs`` reports it (``unused-coroutine``).
     """
+    # The video runs each file with F5: the warning shows on stderr, nothing
+    # on stdout.  Here it is caught (observe) and printed on one line.
     # call2.py
     with observe() as outcome:
         main()
@@ -207,7 +220,7 @@ def never_awaited():
 
 @lesson.demo
 def await_sync():
-    """case 8: await synchro() is a TypeError; synchro() returns None, not an awaitable
+    """case 8: synchro() returns None, not an awaitable: await synchro() is a TypeError
 
     ``await`` wants an awaitable (a coroutine, a task, a future, an object
     with ``__await__``); ``inspect.isawaitable`` tells which values are.
@@ -219,11 +232,12 @@ def await_sync():
     async def asynchro():
         await synchro()
 
+    echo(inspect.isawaitable(synchro()))
+
+    # Not in the video, which only defines it: run it, and see case 8 fail.
     with observe() as outcome:
         asyncio.get_event_loop().run_until_complete(asynchro())
     print("await synchro():", outcome)
-
-    echo(inspect.isawaitable(synchro()))
 
 
 @lesson.demo
@@ -276,8 +290,8 @@ def demo_boom():
     but asyncio's weak set of all tasks; and the loop goes on running, for
     ever, as if all were well.  Had the task been kept in a variable, the log
     would come only when that variable goes, at the end.  ruff flags the
-    tasks that are not kept: RUF006.  The bound is 1.5 s (``--duration``);
-    Ctrl-C prints the seed's ``bye``.
+    tasks that are not kept: RUF006.  Ctrl-C, or the bound that presses it
+    (1.5 s, ``--duration``), makes the seed's ``except`` print ``bye``.
     """
     asyncio.ensure_future(boom(1))  # noqa: RUF006 (nothing keeps the task)
     asyncio.ensure_future(boom(0))  # noqa: RUF006 (nothing keeps the task)

@@ -11,10 +11,12 @@ time.
 
 import contextlib
 import dataclasses
+import gc
 import os
 import random
 import signal
 import threading
+import warnings
 
 import pytest
 
@@ -42,8 +44,27 @@ REAL_MOMENTS = int(os.environ.get("LESSONS_CTRL_C_REAL") or 1)
 REAL_HORIZON = 1.0
 #: Demos that show an unretrieved task exception on purpose (on stderr).
 SHOWS_NEVER_RETRIEVED = {("w8s9", "asyncio", "boom")}
+#: Demos whose pitfall is a coroutine left unrun: Python warns when it goes,
+#: stopped early or not (both flavours).
+SHOWS_NEVER_AWAITED = {
+    ("w8s2", "morceaux"): "coroutine 'morceaux' was never awaited",
+    ("w8s9", "coroutine_object"): "coroutine 'foo' was never awaited",
+}
 #: Lessons none of whose demos takes virtual time (checked below).
 NOTHING_LASTS = {"w8s5"}
+
+
+def never_awaited(case, interrupted=False):
+    """The warnings the demo shows on purpose: [] or [its never-awaited one].
+
+    Interrupted, a faithful demo shows none: the runner silences the
+    never-awaited warnings of what Ctrl-C cut short (as in IDLE, whose `_`
+    still holds the unrun coroutine after Ctrl-C); a port's frames go with
+    the cancellation, and Python warns as they go."""
+    message = SHOWS_NEVER_AWAITED.get((case.name, case.demo))
+    if not message or (interrupted and case.flavour == "asyncio"):
+        return []
+    return [message]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -236,7 +257,11 @@ class Baseline:
 def run_alone(case):
     """The demo left alone, on virtual time, the same way as when interrupted
     (see the ``left_alone`` fixture: once per session)."""
-    record, ctrl = run_case(case, None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        record, ctrl = run_case(case, None)
+        gc.collect()
+    assert [str(w.message) for w in caught] == never_awaited(case), case.id
     return Baseline(record, ctrl.idle)
 
 

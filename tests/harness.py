@@ -30,6 +30,7 @@ import re
 import subprocess
 import sys
 import threading
+import warnings
 from itertools import groupby
 
 import lessons_anyio
@@ -119,7 +120,9 @@ def lesson_options(the_lesson):
 
 @functools.cache
 def _shared_record(flavour, name, demo, backend):
-    return run_demo(lesson(flavour, name)[demo], backend=backend, virtual=True, echo=False)
+    # as a script shows it: a demo's never-awaited warning goes to its record
+    with showing_never_awaited():
+        return run_demo(lesson(flavour, name)[demo], backend=backend, virtual=True, echo=False)
 
 
 def record_of(flavour, name, demo, backend="asyncio"):
@@ -145,6 +148,22 @@ def modern_record(name, demo, **kwargs):
 async def port_record(name, demo, **kwargs):
     """Run a port demo in the test's own (virtual-time) event loop."""
     return await arun(lesson("anyio", name)[demo], echo=False, **kwargs)
+
+
+@contextlib.contextmanager
+def showing_never_awaited():
+    """Let Python's "coroutine … was never awaited" warning be shown as a
+    script shows it (on stderr, where a record sees it), not raised as the
+    suite's other warnings are: the pitfall demos mean to show it."""
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        # what Python does outside pytest, which records warnings instead
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("default", "coroutine .* was never awaited", RuntimeWarning)
+        warnings.showwarning = show
+        yield
 
 
 def by_instant(schedule):
@@ -266,6 +285,7 @@ __all__ = [
     "resources",
     "run_cli",
     "same_demos",
+    "showing_never_awaited",
     "spawn",
     "twin_demos",
 ]

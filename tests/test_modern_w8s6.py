@@ -1,15 +1,13 @@
 """w8s6, asyncio as written today: the timer and the fork timelines on virtual
 time, the bound, ``--duration`` and Ctrl-C (the seed's ``bye``)."""
 
-import anyio
 import pytest
 
-from common.runner import _Interrupt, run_async_demo
+from common.ctrl_c import Interrupt
+from common.runner import run_demo
+from common.virtual import VirtualEventLoop
 from tests.harness import faithful_record, lesson, modern_record, run_cli
 from tests.test_w8s6 import BOUND, FORK, FORK_STOP, TIMER
-
-# the modern demos run on asyncio only
-on_asyncio = pytest.mark.parametrize("anyio_backend", ["asyncio"], indirect=True)
 
 
 @pytest.mark.parametrize("demo", ["timer", "fork", "fork_stop"])
@@ -28,15 +26,15 @@ def test_timer_modern():
 
 def test_fork_modern():
     record = modern_record("w8s6", "fork")
-    # nothing after 3 s, up to the bound that cancelled it (so no bye either)
-    assert record.schedule() == FORK
+    # nothing after 3 s, up to the bound, which presses Ctrl-C: bye
+    assert record.schedule() == [*FORK, (BOUND, "bye")]
     assert record.text("stderr") == ""
     assert (record.stopped, record.duration) == ("bound", BOUND)
 
 
 def test_fork_modern_stays_quiet_up_to_a_later_bound():
     record = modern_record("w8s6", "fork", duration=9.5)
-    assert record.schedule() == FORK
+    assert record.schedule() == [*FORK, (9.5, "bye")]
     assert (record.stopped, record.duration) == ("bound", 9.5)
 
 
@@ -48,37 +46,35 @@ def test_fork_stop_modern():
     assert (record.stopped, record.duration) == (None, 3)
 
 
-async def ctrl_c_at(seconds, demo):
-    """Run a modern demo in the test's (virtual) asyncio loop and press
-    Ctrl-C, as the command line's SIGINT handler does, after ``seconds``."""
-    interrupt = _Interrupt()
+def ctrl_c_at(seconds, demo):
+    """Run a modern demo on virtual time and press Ctrl-C, as the command
+    line's SIGINT handler does, at ``seconds`` of the demo's clock."""
+    interrupt = Interrupt()
 
-    async def press():
-        await anyio.sleep(seconds)
-        interrupt.requested = True
-        interrupt.wake()
+    def pressing_loop():
+        loop = VirtualEventLoop()
+        loop.call_at(loop.time() + seconds, interrupt.press)
+        return loop
 
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(press)
-        return await run_async_demo(
-            lesson("asyncio.modern", "w8s6")[demo], echo=False, _interrupt=interrupt
-        )
+    return run_demo(
+        lesson("asyncio.modern", "w8s6")[demo],
+        virtual=True,
+        echo=False,
+        interrupt=interrupt,
+        loop_factory=pressing_loop,
+    )
 
 
-@pytest.mark.anyio
-@on_asyncio
-async def test_fork_modern_says_bye_to_ctrl_c():
+def test_fork_modern_says_bye_to_ctrl_c():
     # Ctrl-C at 1.5 s: the demo's task is cancelled at its await, says bye,
     # and the task group cancels c1 and c2: neither prints again.
-    record = await ctrl_c_at(1.5, "fork")
+    record = ctrl_c_at(1.5, "fork")
     assert record.schedule() == [*FORK[:4], (1.5, "bye")]
     assert (record.stopped, record.duration) == ("interrupt", 1.5)
 
 
-@pytest.mark.anyio
-@on_asyncio
-async def test_fork_stop_modern_says_bye_but_not_done_to_ctrl_c():
-    record = await ctrl_c_at(1.5, "fork_stop")
+def test_fork_stop_modern_says_bye_but_not_done_to_ctrl_c():
+    record = ctrl_c_at(1.5, "fork_stop")
     assert record.schedule() == [*FORK[:4], (1.5, "bye")]
     assert record.stopped == "interrupt"
 
@@ -91,7 +87,8 @@ def test_cli_whole_lesson_ends_by_itself():
     assert body == [
         *[line for _, line in TIMER],
         *fork,
-        f"(stopped after {BOUND:g} s: this demo runs forever; --duration S changes it)",
+        "bye",
+        f"(Ctrl-C pressed by the bound after {BOUND:g} s; --duration S changes it)",
         *fork,
         "done",
     ]
@@ -102,5 +99,6 @@ def test_cli_duration_bounds_fork():
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[1:] == [
         *[line for _, line in FORK[:4]],
-        "(stopped after 1.5 s: this demo runs forever; --duration S changes it)",
+        "bye",
+        "(Ctrl-C pressed by the bound after 1.5 s; --duration S changes it)",
     ]

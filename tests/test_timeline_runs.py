@@ -24,6 +24,7 @@ from tests.harness import (
     port_lesson_names,
     port_record,
     run_cli,
+    showing_never_awaited,
 )
 from tests.test_timeline import assert_span, parse_chart
 
@@ -60,7 +61,10 @@ def check_charts(record, demo):
 
 @pytest.mark.parametrize(("name", "demo"), demos("asyncio", lesson_names()))
 def test_every_faithful_demo_charts(name, demo):
-    check_charts(faithful_record(name, demo, options=options("asyncio", name)), demo)
+    # (the pitfall demos show Python's never-awaited warning: it is charted too)
+    with showing_never_awaited():
+        record = faithful_record(name, demo, options=options("asyncio", name))
+    check_charts(record, demo)
 
 
 @pytest.mark.parametrize(("name", "demo"), demos("asyncio.modern", modern_lesson_names()))
@@ -72,7 +76,9 @@ def test_every_modern_demo_charts(name, demo):
 
 @pytest.mark.parametrize(("name", "demo"), demos("anyio", port_lesson_names(), plain=False))
 async def test_every_port_demo_charts(name, demo):
-    check_charts(await port_record(name, demo, options=options("anyio", name)), demo)
+    with showing_never_awaited():
+        record = await port_record(name, demo, options=options("anyio", name))
+    check_charts(record, demo)
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
@@ -80,9 +86,10 @@ async def test_every_port_demo_charts(name, demo):
 def test_every_plain_port_demo_charts(name, demo, backend):
     # a port demo that runs its own loop (run_anyio) or none: as the runner runs it
     the_demo = lesson("anyio", name)[demo]
-    record = run_demo(
-        the_demo, backend=backend, virtual=True, echo=False, options=options("anyio", name)
-    )
+    with showing_never_awaited():
+        record = run_demo(
+            the_demo, backend=backend, virtual=True, echo=False, options=options("anyio", name)
+        )
     check_charts(record, demo)
 
 

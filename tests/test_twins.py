@@ -139,3 +139,95 @@ def test_the_import_check_sees_a_loop_touched():
     code += "print(calls)\n"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout == "['asyncio.get_event_loop']\n", result.stderr
+
+
+# -- what is not in the video: the code and the README agree ------------------
+
+NOT_IN_THE_VIDEO = "*(not in the video)*"
+PORT_ONLY = "; port only, not in the video:"
+
+
+def readme_lesson_table(text=None):
+    """The README's lesson table: {lesson: (demos of both versions, those
+    marked not in the video in both, the port's own)}."""
+    if text is None:
+        text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## The lessons\n", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) != 3 or not re.fullmatch(r"w8s\w+", cells[0]):
+            continue
+        shared, _, port_only = cells[2].partition(PORT_ONLY)
+        names, marked = [], set()
+        for item in shared.split(","):
+            name = re.fullmatch(rf"\s*`(\w+)`(\s*{re.escape(NOT_IN_THE_VIDEO)})?\s*", item)
+            assert name, f"README, {cells[0]}: cannot read {item!r}"
+            names.append(name[1])
+            if name[2]:
+                marked.add(name[1])
+        rows[cells[0]] = (names, marked, re.findall(r"`(\w+)`", port_only))
+    return rows
+
+
+def _keyword(options, key, default):
+    return options[key].value if key in options else default
+
+
+def not_in_the_video(module_path):
+    """The demos a lesson file registers with in_video=False or port_only=True,
+    read from its source: {demo name: is it port only}."""
+    tree = ast.parse(module_path.read_text(encoding="utf-8"))
+    found = {}
+    for node in tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in node.decorator_list:
+            if not (
+                isinstance(decorator, ast.Call) and ast.unparse(decorator.func) == "lesson.demo"
+            ):
+                continue
+            options = {kw.arg: kw.value for kw in decorator.keywords}
+            name = options["name"].value if "name" in options else node.name
+            port_only = _keyword(options, "port_only", False)
+            if port_only or not _keyword(options, "in_video", True):
+                found[name] = port_only
+    return found
+
+
+def test_the_readme_lists_every_lesson_and_its_demos():
+    rows = readme_lesson_table()
+    assert sorted(rows) == LESSONS
+    for name, (shared, _, port_only) in rows.items():
+        assert shared == lesson("asyncio", name).names(), name
+        assert shared + port_only == lesson("anyio", name).names(), name
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_the_readme_marks_what_is_not_in_the_video(name):
+    """Parsed from both files: the demos marked not in the video are exactly
+    those the README marks, and the port-only ones those it lists as such."""
+    _, marked, port_only = readme_lesson_table()[name]
+    faithful = not_in_the_video(ROOT / "lessons_asyncio" / f"{name}.py")
+    port = not_in_the_video(ROOT / "lessons_anyio" / f"{name}.py")
+    assert set(faithful) == marked, "faithful vs README"
+    assert not any(faithful.values()), "a faithful demo cannot be port only"
+    assert {demo for demo, only in port.items() if not only} == marked, "port vs README"
+    assert [demo for demo in port if port[demo]] == port_only, "port only vs README"
+    # and the runner reads them so (what --list and the HTML page show)
+    for flavour, found in (("asyncio", faithful), ("anyio", port)):
+        demos = lesson(flavour, name).demos.values()
+        assert {d.name for d in demos if not d.in_video} == set(found), flavour
+
+
+def test_the_readme_check_sees_a_missing_mark():
+    """The parser reads the marks from the text: without lifecycle's, or
+    with a port-only demo left out, what it reads no longer matches the code
+    (so the check above can fail)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme_lesson_table(text)["w8s7"][1] == {"lifecycle"}
+    unmarked = text.replace("`lifecycle` *(not in the video)*", "`lifecycle`")
+    assert readme_lesson_table(unmarked)["w8s7"][1] == set()
+    assert readme_lesson_table(text)["w8s5"][2] == ["bad_yield", "portable"]
+    dropped = text.replace("`bad_yield`, `portable`", "`portable`")
+    assert readme_lesson_table(dropped)["w8s5"][2] == ["portable"]

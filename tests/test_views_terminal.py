@@ -10,7 +10,7 @@ import sys
 import pytest
 from rich.console import Console
 
-from common.views.align import CONTINUED, align
+from common.views.align import CONTINUED, Row, align
 from common.views.sources import SOURCES, Excerpt, Sources, demo_excerpt, demo_names
 from common.views.terminal import code_width, print_terminal
 from tests.harness import ROOT
@@ -62,20 +62,28 @@ def check_alignment(left, right):
     return rows
 
 
-def longest_common_subsequence(left, right):
-    """How many lines, at most, can face an equal line, in order."""
-    previous = [0] * (len(right) + 1)
-    for line in left:
-        current = [0]
-        for j, other in enumerate(right):
-            current.append(previous[j] + 1 if line == other else max(previous[j + 1], current[j]))
-        previous = current
-    return previous[-1]
+def twins_left_apart(rows, left, right):
+    """Equal lines that face nothing (or a changed line) between the same two
+    unchanged rows, where they could have faced each other."""
+    apart, gap_left, gap_right = [], set(), set()
+    for row in [*rows, None]:
+        if row is None or row.tag == "equal":
+            apart += sorted(gap_left & gap_right)
+            gap_left, gap_right = set(), set()
+            continue
+        if row.left is not None:
+            gap_left.add(left[row.left])
+        if row.right is not None:
+            gap_right.add(right[row.right])
+    return apart
 
 
-def test_longest_common_subsequence():
-    assert longest_common_subsequence(list("abcbdab"), list("bdcaba")) == 4
-    assert longest_common_subsequence(list("abc"), list("xyz")) == 0
+def test_twins_left_apart_are_seen():
+    rows = align(["a", "x", "b"], ["a", "b", "x"])
+    assert twins_left_apart(rows, ["a", "x", "b"], ["a", "b", "x"]) == []
+    # "x" faces nothing on both sides, between the same unchanged rows
+    rows = [Row(0, 0, "equal"), Row(1, None, "delete"), Row(None, 1, "insert")]
+    assert twins_left_apart(rows, ["a", "x"], ["a", "x"]) == ["x"]
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -83,10 +91,9 @@ def test_alignment_keeps_every_line_in_order(name):
     left, right = SOURCES.lines(name, "video"), SOURCES.lines(name, "anyio")
     # every line of each side, once, in order; equal lines face each other
     rows = check_alignment(left, right)
-    # and the twins diff cleanly: nearly every line that could face its twin
-    # unchanged does (difflib's matching may miss a few of the most there are)
-    equal = sum(r.tag == "equal" for r in rows)
-    assert equal >= 0.95 * longest_common_subsequence(left, right)
+    # and the twins diff cleanly: no line is kept from its unchanged twin where
+    # the two could face each other (between the same two unchanged rows)
+    assert twins_left_apart(rows, left, right) == []
 
 
 def test_alignment_pairs_similar_lines():

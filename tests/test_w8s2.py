@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.harness import by_instant, faithful_record, port_record
+from tests.harness import by_instant, faithful_record, port_record, run_cli, showing_never_awaited
 
 pytestmark = pytest.mark.anyio
 
@@ -46,12 +46,54 @@ def check_famine(schedule):
     assert by_instant(schedule) == famine_schedule(first, second)
 
 
+NEVER_AWAITED = "RuntimeWarning: coroutine 'morceaux' was never awaited"
+
+
+def check_never_awaited(record):
+    """The video's pitfall: the coroutine echoed unrun is dropped when the
+    shell replaces its last value, after ``run fin`` and before the echo of
+    the result; Python warns then, on stderr, once."""
+    assert record.text("stderr").count(NEVER_AWAITED) == 1
+    order = [(c.stream, c.text) for c in record.chunks]
+    warned = next(i for i, (stream, text) in enumerate(order) if NEVER_AWAITED in text)
+    printed = [text for stream, text in order[:warned] if stream == "stdout"]
+    assert "".join(printed).endswith("run fin\n")
+    after = [text for stream, text in order[warned + 1 :] if stream == "stdout"]
+    assert after == ["'run par morceaux'", "\n"]
+
+
 def test_morceaux_faithful():
-    assert faithful_record("w8s2", "morceaux").schedule() == MORCEAUX
+    with showing_never_awaited():
+        record = faithful_record("w8s2", "morceaux")
+    assert record.schedule() == MORCEAUX
+    check_never_awaited(record)
 
 
 async def test_morceaux_port():
-    assert (await port_record("w8s2", "morceaux")).schedule() == MORCEAUX
+    with showing_never_awaited():
+        record = await port_record("w8s2", "morceaux")
+    assert record.schedule() == MORCEAUX
+    check_never_awaited(record)
+
+
+def test_morceaux_warns_as_the_suite_sees_warnings():
+    """The same warning through pytest's own check of warnings."""
+    with pytest.warns(RuntimeWarning, match="coroutine 'morceaux' was never awaited"):
+        faithful_record("w8s2", "morceaux")
+
+
+@pytest.mark.parametrize("module", ["lessons_asyncio.w8s2", "lessons_anyio.w8s2"])
+def test_morceaux_cli_shows_the_warning_on_stderr(module):
+    result = run_cli(module, "morceaux")
+    assert result.returncode == 0
+    assert result.stderr.count(NEVER_AWAITED) == 1
+    assert "'run par morceaux'\n" in result.stdout
+
+
+def test_check_never_awaited_rejects_a_silent_run():
+    """The check fails on a record without the warning (it must be able to fail)."""
+    with pytest.raises((AssertionError, StopIteration)):
+        check_never_awaited(faithful_record("w8s2", "gather"))
 
 
 def test_gather_faithful():

@@ -154,8 +154,13 @@ PIECES = [
 
 
 def fuzzed(rng):
-    """A request line and headers made of pieces, sometimes cut short."""
+    """A request line and headers made of pieces, sometimes cut short; a third
+    of them start with a well-formed request line (headers fuzzed)."""
     parts = [rng.choice(PIECES) for _ in range(rng.randrange(1, 12))]
+    if rng.random() < 0.33:
+        path = rng.choice([DOC.encode(), b"/nope", b"/pub/irs-pdf/", b"/?a=b"])
+        header = b"".join(rng.choice(PIECES) for _ in range(rng.randrange(0, 4)))
+        parts = [rng.choice([b"GET", b"PUT"]), b" ", path, b" HTTP/1.1\r\nHost: x\r\n", header]
     data = b"".join(parts)
     if rng.random() < 0.7:
         data += b"\r\n\r\n"
@@ -189,7 +194,9 @@ async def test_fuzz_while_a_demo_downloads(demo):
     for name in server.names:
         assert server.sent[name] >= document_size(name)  # every download of the demo arrived
     assert sum(results["fuzz"].values()) == FUZZ_COUNT
-    assert results["fuzz"].get(400, 0) > FUZZ_COUNT // 4  # the fuzz did reach the parser
+    # the fuzz reached the parser, and past it
+    assert results["fuzz"].get(400, 0) > FUZZ_COUNT // 4
+    assert results["fuzz"].get(404, 0) + results["fuzz"].get(405, 0) > FUZZ_COUNT // 50
 
 
 # -- real time: a head that never ends, a flood past the file descriptors ---------

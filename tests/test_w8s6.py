@@ -2,6 +2,7 @@
 the bound, ``--duration`` and Ctrl-C on the command line."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -169,6 +170,42 @@ def test_cli_duration_bounds_fork(command):
         "bye",
         "(Ctrl-C pressed by the bound after 1.5 s; --duration S changes it)",
     ]
+
+
+def test_cli_bound_is_the_video_ctrl_c_on_real_time():
+    """Real time, the three at once: the bound (1.5 s, while c1 and c2 sleep
+    till 2 s and 3 s) presses Ctrl-C: bye, exit code 0, the runner's line."""
+    env = {k: v for k, v in os.environ.items() if k != "LESSONS_VIRTUAL_TIME"}
+    env.update(PYTHONPATH=str(ROOT))
+    commands = [param.values[0] for param in CLI]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", module, "fork", "--duration", "1.5", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for module, *args in commands
+    ]
+    try:
+        for command, proc in zip(commands, procs, strict=True):
+            stdout, stderr = proc.communicate(timeout=60)
+            assert (proc.returncode, stderr) == (0, ""), command
+            assert [re.sub(r"^\d+s \+ \d{3}ms ", "", line) for line in stdout.splitlines()[1:]] == [
+                "---------- zero",
+                ">>> c1",
+                "forking",
+                ">>> c2",
+                "bye",
+                "(Ctrl-C pressed by the bound after 1.5 s; --duration S changes it)",
+            ], command
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
 
 
 def ctrl_c_once(proc, marker):

@@ -448,12 +448,32 @@ def test_cli_all_demos(module, args):
     assert headers == ["queue_help", "producer_consumer", "window"]
 
 
-def test_cli_producer_consumer_faithful_duration():
-    result = run_cli("lessons_asyncio.w8s8", "producer_consumer", "--duration", "2.5")
-    assert result.returncode == 0, result.stderr
+@pytest.mark.parametrize(
+    "module, args",
+    [
+        ("lessons_asyncio.w8s8", ()),
+        ("lessons_anyio.w8s8", ("--backend", "asyncio")),
+        ("lessons_anyio.w8s8", ("--backend", "trio")),
+    ],
+)
+def test_cli_producer_consumer_duration_is_the_video_ctrl_c(module, args):
+    """The bound presses Ctrl-C for the user: the seed's bye, exit code 0,
+    one line from the runner saying so."""
+    result = run_cli(module, "producer_consumer", "--duration", "2.5", *args)
+    assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[1:] == [line for _, line in ticks(2.5)] + [
         "bye",
         "(Ctrl-C pressed by the bound after 2.5 s; --duration S changes it)",
+    ]
+
+
+def test_cli_window_faithful_bound_says_bye():
+    """The seed's bare except catches the bound's Ctrl-C as the video's."""
+    result = run_cli("lessons_asyncio.w8s8", "window")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-2:] == [
+        "bye",
+        "(Ctrl-C pressed by the bound after 5.5 s; --duration S changes it)",
     ]
 
 

@@ -18,7 +18,14 @@ import pytest
 from common.outcome import Case, cases, observe
 from common.runner import run_demo
 from common.virtual import blocking_sleep_moves_clock, virtual_advance, virtual_hold
-from tests.harness import ROOT, faithful_record, lesson, port_record, run_cli
+from tests.harness import (
+    ROOT,
+    faithful_record,
+    lesson,
+    port_record,
+    run_cli,
+    showing_never_awaited,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -58,7 +65,8 @@ NEVER_AWAITED = [
     "call7.py: RuntimeWarning: coroutine 'coro' was never awaited",
 ]
 
-AWAIT_SYNC = [f"await synchro(): {NONE_AWAIT}", "False"]
+# the video's isawaitable, then running case 8 (not in the video)
+AWAIT_SYNC = ["False", f"await synchro(): {NONE_AWAIT}"]
 
 COROUTINE_OBJECT = ["<coroutine object foo at 0x…>", "<generator object squares at 0x…>"]
 
@@ -75,7 +83,6 @@ def check_quiet(record):
 @pytest.mark.parametrize(
     "demo, expected",
     [
-        ("coroutine_object", COROUTINE_OBJECT),
         ("scenarios", SCENARIOS),
         ("never_awaited", NEVER_AWAITED),
         ("await_sync", AWAIT_SYNC),
@@ -91,7 +98,6 @@ def test_pitfall_one_faithful(demo, expected):
 @pytest.mark.parametrize(
     "demo, expected",
     [
-        ("coroutine_object", COROUTINE_OBJECT),
         ("scenarios", SCENARIOS),
         ("never_awaited", NEVER_AWAITED),
         ("await_sync", AWAIT_SYNC),
@@ -101,6 +107,39 @@ async def test_pitfall_one_port(demo, expected):
     record = await port_record("w8s9", demo)
     assert record.schedule() == at_zero(expected)
     check_quiet(record)
+
+
+FOO_NEVER_AWAITED = "RuntimeWarning: coroutine 'foo' was never awaited"
+
+
+def check_foo_warned(record):
+    """As in the video's shell: foo(4)'s coroutine is echoed, then dropped
+    unrun when the shell echoes squares(4)'s generator, and Python warns on
+    stderr, between the two echoes."""
+    assert record.schedule() == at_zero(COROUTINE_OBJECT)
+    assert record.text("stderr").count(FOO_NEVER_AWAITED) == 1
+    order = [(c.stream, c.text) for c in record.chunks]
+    warned = next(i for i, (_, text) in enumerate(order) if FOO_NEVER_AWAITED in text)
+    before = "".join(text for stream, text in order[:warned] if stream == "stdout")
+    after = "".join(text for stream, text in order[warned:] if stream == "stdout")
+    assert (before, after) == (COROUTINE_OBJECT[0] + "\n", COROUTINE_OBJECT[1] + "\n")
+
+
+def test_coroutine_object_faithful():
+    with showing_never_awaited():
+        check_foo_warned(faithful_record("w8s9", "coroutine_object"))
+    with pytest.warns(RuntimeWarning, match="coroutine 'foo' was never awaited"):
+        faithful_record("w8s9", "coroutine_object")
+
+
+async def test_coroutine_object_port():
+    with showing_never_awaited():
+        check_foo_warned(await port_record("w8s9", "coroutine_object"))
+
+
+def test_check_foo_warned_fails_without_the_warning():
+    with pytest.raises(AssertionError):
+        check_foo_warned(faithful_record("w8s9", "never_awaited"))
 
 
 async def test_start_soon_coro_port():
@@ -540,10 +579,13 @@ def test_cli_faithful_all_demos():
     assert "bye\n(Ctrl-C pressed by the bound after 1.5 s; --duration S changes it)\n" in (
         result.stdout
     )
-    # stderr: only boom's lost exception
-    assert result.stderr.startswith(NEVER_RETRIEVED)
-    assert result.stderr.count(NEVER_RETRIEVED) == 1
-    assert "Warning" not in result.stderr
+    # stderr: coroutine_object's warning (Python's, 3 lines), then boom's lost exception
+    warning, _, rest = result.stderr.partition("allocation traceback\n")
+    assert warning.count(FOO_NEVER_AWAITED) == 1
+    assert len(warning.splitlines()) == 3, result.stderr
+    assert rest.startswith(NEVER_RETRIEVED)
+    assert rest.count(NEVER_RETRIEVED) == 1
+    assert "Warning" not in rest
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
@@ -556,7 +598,9 @@ def test_cli_port_all_demos(backend):
     assert ".xxxxxxxxxx..........\n" in result.stdout
     assert "to_thread    ..x.x.x.x.x.x.x.x.x.x\n" in result.stdout
     assert "caught ZeroDivisionError('division by zero')" in result.stdout
-    assert result.stderr == ""
+    # stderr: only coroutine_object's warning (Python's, 3 lines)
+    assert result.stderr.count(FOO_NEVER_AWAITED) == 1
+    assert len(result.stderr.splitlines()) == 3, result.stderr
 
 
 @pytest.mark.parametrize(

@@ -51,9 +51,8 @@ def _sock_accept_unless_cancelled(self: Any, fut: asyncio.Future[Any], sock: Any
     type(self)._sock_accept(self, fut, sock)
 
 
-@contextmanager
-def accept_unless_cancelled(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
-    """While inside, ``loop`` (a selector loop) checks before it accepts."""
+def install(loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
+    """Make ``loop`` (a selector loop) check before it accepts; returns how to undo it."""
     from asyncio.selector_events import BaseSelectorEventLoop
 
     if (
@@ -61,13 +60,23 @@ def accept_unless_cancelled(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
         or not isinstance(loop, BaseSelectorEventLoop)
         or "_sock_accept" in vars(loop)  # already done, by an enclosing server
     ):
-        yield
-        return
+        return lambda: None
     loop._sock_accept = MethodType(_sock_accept_unless_cancelled, loop)  # type: ignore[attr-defined]
+
+    def undo() -> None:
+        vars(loop).pop("_sock_accept", None)
+
+    return undo
+
+
+@contextmanager
+def accept_unless_cancelled(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+    """While inside, ``loop`` (a selector loop) checks before it accepts."""
+    undo = install(loop)
     try:
         yield
     finally:
-        del loop._sock_accept  # type: ignore[attr-defined]
+        undo()
 
 
 def workaround_loop(factory: Callable[[], L]) -> Callable[[], L]:

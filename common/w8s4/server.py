@@ -17,15 +17,13 @@ malformed request is a ``400``, a request head over 8 KiB a ``431``, a head
 that does not arrive within ``head_timeout`` a ``408``.  When the process runs
 out of file descriptors (a flood of connections), accepting waits and retries.
 
-It is written with anyio, so the same code runs in three places (see
-:mod:`common.w8s4.setup` for which one each demo gets): :meth:`running` in the
-running event loop, asyncio or trio; :meth:`running_in_loop` as a task of a
-faithful demo's asyncio loop that is not running yet; :meth:`running_in_thread`
-in a thread with its own loop, for a client that blocks its thread
-(``requests``).  Each closes every socket and ends every task or thread it
-started before it returns.  The server counts the requests it is serving
-(``in_flight``, ``max_in_flight``), its answers by status and the documents
-it sent in full: tests check a client from the server's side.
+Written with anyio, it runs in three places (:mod:`common.w8s4.setup` says
+which for each demo): :meth:`running` in the running loop, asyncio or trio;
+:meth:`running_in_loop` in a faithful demo's loop; :meth:`running_in_thread`
+in a thread of its own, for a client that blocks its thread (``requests``).
+Each closes every socket and ends every task or thread it started.  It
+counts the requests in flight (``in_flight``, ``max_in_flight``), its answers
+by status and the documents sent in full: tests check a client from its side.
 """
 
 from __future__ import annotations
@@ -46,7 +44,7 @@ import anyio.abc
 from anyio.from_thread import start_blocking_portal
 
 from common.virtual import FollowingLoop, VirtualEventLoop, virtual_advance
-from common.w8s4.accept import accept_unless_cancelled, workaround_loop
+from common.w8s4.accept import accept_unless_cancelled, install, workaround_loop
 from common.w8s4.documents import PREFIX, VIDEO_DOCUMENTS, document, document_names, split_lines
 
 HOST = "127.0.0.1"
@@ -70,12 +68,9 @@ class BadRequest(Exception):
 
 
 def parse_head(head: bytes) -> tuple[str, str]:
-    """``(method, path)`` of a request head, or :class:`BadRequest`.
-
-    Strict on the form (a request line of three parts, an ``origin-form`` or
-    ``absolute-form`` target, ``Name: value`` headers), so that whatever a
-    client sends, the answer is decided here and nowhere else.
-    """
+    """``(method, path)`` of a request head, or :class:`BadRequest`: strict on
+    the form (three parts, an origin- or absolute-form target, ``Name: value``
+    headers), so that whatever a client sends is decided here."""
     request_line, *headers = head.split(b"\r\n")
     parts = request_line.split(b" ")
     if len(parts) != 3 or not _TOKEN.fullmatch(parts[0]) or not _VERSION.fullmatch(parts[2]):
@@ -216,22 +211,26 @@ class DocumentServer:
 
     @contextmanager
     def running_in_loop(self, loop: asyncio.AbstractEventLoop) -> Iterator[DocumentServer]:
-        """Serve from ``loop`` (a faithful demo's, not running yet) whenever
-        it runs; on the way out, the server's task is cancelled and run to its end."""
+        """Serve from ``loop`` (a faithful demo's, not running yet) whenever it runs.
+
+        On the way out the server's task is cancelled and run to its end.  If
+        the demo was cut short (Ctrl-C, a failure), its downloads are still
+        pending: stopping the server now would fail them; the runner cancels
+        them and the server together as it closes the loop."""
         sock = self._bind(virtual=isinstance(loop, VirtualEventLoop))
-        with accept_unless_cancelled(loop):
-            task = loop.create_task(self._serve(sock), name="embedded HTTP server")
-            try:
-                yield self
-            finally:
-                task.cancel()
-                try:
-                    if not loop.is_closed():
-                        loop.run_until_complete(task)
-                except asyncio.CancelledError:
-                    pass
-                finally:
-                    sock.close()
+        undo = install(loop)
+        task = loop.create_task(self._serve(sock), name="embedded HTTP server")
+        task.add_done_callback(lambda _: sock.close())
+        task.add_done_callback(lambda _: undo())
+        try:
+            yield self
+        except BaseException:
+            if loop.is_closed():
+                sock.close()
+            raise
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            loop.run_until_complete(task)
 
     @contextmanager
     def running_in_thread(self, follow: VirtualEventLoop | None = None) -> Iterator[DocumentServer]:

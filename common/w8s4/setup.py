@@ -49,7 +49,13 @@ import asyncio
 import os
 import threading
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from contextlib import AsyncExitStack, ExitStack, asynccontextmanager, contextmanager
+from contextlib import (
+    AsyncExitStack,
+    ExitStack,
+    asynccontextmanager,
+    contextmanager,
+    nullcontext,
+)
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, overload
@@ -183,17 +189,12 @@ def _urls_for_the_run(plan: _Plan) -> Iterator[dict[str, Any]]:
         tally.set(Tally(len(run_urls), plan.timeout if plan.limits else None)),
     )
     try:
-        with _no_proxy_for(HOST) if plan.server is not None else _nothing():
+        with _no_proxy_for(HOST) if plan.server is not None else nullcontext():
             yield plan.arguments()
     finally:
         tally.reset(tokens[2])
         _local_only.reset(tokens[1])
         _current.reset(tokens[0])
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
 
 
 @contextmanager

@@ -1,0 +1,162 @@
+"""A real Jupyter kernel (ipykernel) of this interpreter, on the project's code.
+
+The kernel is started from a kernel spec written to a temporary folder, whose
+command is this very interpreter (``sys.executable -m ipykernel_launcher``):
+no ``ipykernel install`` is needed, and a ``python3`` kernel spec installed
+elsewhere (the venv's, the user's) cannot slip in another interpreter.  Its
+working directory is the project's root and ``PYTHONPATH`` points there, so
+the kernel imports this worktree's code.
+
+Used by the kernel tests and by ``benchmarks/notebook.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+
+ROOT = Path(__file__).resolve().parent.parent
+NAME = "lessons-python"
+
+
+def kernel_env(**extra: str) -> dict[str, str]:
+    """The kernel's environment: the project importable, real time unless told."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.pop("LESSONS_VIRTUAL_TIME", None)
+    env.update(extra)
+    return env
+
+
+class KernelSpecs:
+    """A temporary folder with one kernel spec: this interpreter's ipykernel."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="lessons-kernels-"))
+        spec = self.folder / NAME
+        spec.mkdir()
+        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        (spec / "kernel.json").write_text(
+            json.dumps(
+                {
+                    "argv": argv,
+                    "display_name": "asyncio-anyio lessons (tests)",
+                    "language": "python",
+                    "interrupt_mode": "signal",
+                }
+            ),
+            encoding="utf-8",
+        )
+        self.manager = KernelSpecManager(kernel_dirs=[str(self.folder)], ensure_native_kernel=False)
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@dataclass
+class Execution:
+    """What one ``execute_request`` produced, message by message."""
+
+    #: The iopub messages of the request, each with its arrival time on the
+    #: test's clock (``time.monotonic``), up to the kernel's ``idle``.
+    messages: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
+    reply: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, *types: str) -> list[dict[str, Any]]:
+        return [m for _, m in self.messages if m["msg_type"] in types]
+
+    def stream(self, name: str = "stdout") -> str:
+        return "".join(
+            m["content"]["text"] for m in self.of_type("stream") if m["content"]["name"] == name
+        )
+
+    def lines(self, name: str = "stdout") -> list[str]:
+        return self.stream(name).splitlines()
+
+    def data(self, mime: str) -> list[str]:
+        """That MIME type in the display data and the cell's result."""
+        found = self.of_type("display_data", "execute_result")
+        return [m["content"]["data"][mime] for m in found if mime in m["content"]["data"]]
+
+    @property
+    def status(self) -> str:
+        return str(self.reply["content"]["status"])
+
+    @property
+    def error(self) -> str | None:
+        """The error's name (``KeyboardInterrupt``…), ``None`` if the cell succeeded."""
+        return self.reply["content"].get("ename") if self.status != "ok" else None
+
+
+class Kernel:
+    """A running kernel and a blocking client, for tests that talk to it."""
+
+    def __init__(self, specs: KernelSpecs, **env: str) -> None:
+        # IPC sockets in the specs' folder: no TCP port, nothing written in the project
+        self.manager = KernelManager(
+            kernel_name=NAME,
+            kernel_spec_manager=specs.manager,
+            transport="ipc",
+            ip=str(specs.folder / "kernel"),
+        )
+        self.manager.start_kernel(cwd=str(ROOT), env=kernel_env(**env))
+        self.client = self.manager.client()
+        self.client.start_channels()
+        try:
+            self.client.wait_for_ready(timeout=120)
+        except BaseException:
+            self.close()
+            raise
+
+    def send(self, code: str) -> str:
+        """Start executing ``code``; the request's id (see :meth:`collect`)."""
+        return str(self.client.execute(code, store_history=False))
+
+    def next_message(self, msg_id: str, timeout: float) -> tuple[float, dict[str, Any]]:
+        """The next iopub message of request ``msg_id`` and its arrival time."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no message from the kernel in {timeout} s")
+            message = self.client.get_iopub_msg(timeout=left)
+            if message["parent_header"].get("msg_id") == msg_id:
+                return time.monotonic(), message
+
+    def collect(
+        self, msg_id: str, timeout: float = 120, done: Execution | None = None
+    ) -> Execution:
+        """The request's messages until the kernel is idle again, and its reply."""
+        execution = done or Execution()
+        while True:
+            arrived, message = self.next_message(msg_id, timeout)
+            if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+                break
+            execution.messages.append((arrived, message))
+        while not execution.reply:
+            reply = self.client.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                execution.reply = reply
+        return execution
+
+    def execute(self, code: str, timeout: float = 120) -> Execution:
+        return self.collect(self.send(code), timeout)
+
+    def interrupt(self) -> None:
+        """What Jupyter's ■ does: SIGINT to the kernel (its spec says ``signal``)."""
+        self.manager.interrupt_kernel()
+
+    def close(self) -> None:
+        self.client.stop_channels()
+        if self.manager.has_kernel:
+            self.manager.shutdown_kernel(now=True)
