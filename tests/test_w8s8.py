@@ -9,13 +9,8 @@ the faithful version, and on the port on both backends, many times on trio
 import asyncio
 import gc
 import math
-import os
-import queue
 import random
-import signal
-import subprocess
-import sys
-import threading
+import re
 import warnings
 
 import anyio
@@ -26,12 +21,12 @@ from common.runner import Lesson, arun
 from common.timer import start_timer
 from lessons_anyio.w8s8 import job
 from tests.harness import (
-    ROOT,
     by_instant,
+    ctrl_c_after,
     faithful_record,
-    lesson,
     port_record,
     run_cli,
+    twin_demos,
 )
 
 pytestmark = pytest.mark.anyio
@@ -409,11 +404,7 @@ def test_help_summary_of_a_function():
 
 
 def test_twins_have_the_same_demos():
-    assert (
-        lesson("asyncio", "w8s8").names()
-        == lesson("anyio", "w8s8").names()
-        == ["queue_help", "producer_consumer", "window"]
-    )
+    assert twin_demos("w8s8") == ["queue_help", "producer_consumer", "window"]
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
@@ -477,38 +468,6 @@ def test_cli_window_faithful_bound_says_bye():
     ]
 
 
-def interrupt(module, demo, *args, after):
-    """Run a demo in real time, send Ctrl-C once it printed a line containing
-    ``after``, and return the finished process with its whole output."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-    env.pop("LESSONS_VIRTUAL_TIME", None)
-    command = [sys.executable, "-W", "always::ResourceWarning", "-m", module, demo, *args]
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env
-    ) as proc:
-        lines = queue.Queue()
-        reader = threading.Thread(target=lambda: [*map(lines.put, proc.stdout), lines.put(None)])
-        reader.start()
-        seen = []
-        try:
-            while (line := lines.get(timeout=10)) is not None:
-                seen.append(line)
-                if after in line:
-                    proc.send_signal(signal.SIGINT)
-                    break
-            else:
-                pytest.fail(f"ended before printing {after!r}: {seen}")
-            stderr = proc.stderr.read()
-            proc.wait(timeout=10)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            reader.join()
-        while (line := lines.get()) is not None:
-            seen.append(line)
-    return proc.returncode, "".join(seen), stderr
-
-
 CTRL_C = [
     pytest.param("lessons_asyncio", (), id="faithful"),
     pytest.param("lessons_anyio", ("--backend", "asyncio"), id="port-asyncio"),
@@ -519,8 +478,16 @@ CTRL_C = [
 @pytest.mark.parametrize("package, args", CTRL_C)
 @pytest.mark.parametrize("demo, after", [("producer_consumer", "got tick1"), ("window", ">>> job")])
 def test_ctrl_c(package, args, demo, after):
-    code, out, err = interrupt(f"{package}.w8s8", demo, *args, after=after)
-    assert code == 130, err
+    # Ctrl-C once a whole line with ``after`` is printed
+    stopped = ctrl_c_after(
+        f"{package}.w8s8",
+        demo,
+        *args,
+        event=re.compile(re.escape(after) + ".*\n"),
+        python=("-W", "always::ResourceWarning"),
+    )
+    out, err = stopped.out, stopped.err
+    assert stopped.code == 130, stopped
     assert f"interrupted (Ctrl-C): {demo} stopped, its cleanup ran" in err
     for bad in ("Traceback", "Task was destroyed", "never retrieved", "ResourceWarning"):
         assert bad not in err
