@@ -26,7 +26,6 @@ import functools
 import importlib
 import os
 import pkgutil
-import re
 import subprocess
 import sys
 import threading
@@ -38,6 +37,9 @@ import lessons_asyncio
 import lessons_asyncio.modern
 from common.record import Record
 from common.runner import Lesson, arun, build_parser, run_demo
+
+# the natural order of lesson names: the views' own (w8s4, w8s4_limits, w8s9, w8s10)
+from common.views.sources import natural
 from tests.real_processes import (
     ROOT,
     TIMEOUT,
@@ -94,11 +96,6 @@ def same_demos(faithful, port):
 def twin_demos(name):
     """The demos of lesson ``name``, the same in its faithful version and its port."""
     return same_demos(lesson("asyncio", name), lesson("anyio", name))
-
-
-def natural(name):
-    """Sort key: the numbers in a name compare as numbers (w8s9 before w8s10)."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
 def naturally(names):
