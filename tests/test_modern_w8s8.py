@@ -17,13 +17,8 @@ from common.helpsummary import help_summary
 from common.timer import start_timer
 from lessons_asyncio.modern import w8s8
 from tests.harness import by_instant, ctrl_c_after, faithful_record, modern_record, run_cli
-from tests.test_w8s8 import (
-    QUEUE_LINES,
-    check_window,
-    ticks,
-    timed,
-    window_schedule,
-)
+from tests.test_w8s8 import check_window, ticks, timed, window_schedule
+from tests.test_w8s8_cli import QUEUE_LINES
 
 has_shutdown = pytest.mark.skipif(
     sys.version_info < (3, 13), reason="Queue.shutdown() is new in Python 3.13"
