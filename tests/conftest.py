@@ -5,9 +5,23 @@ and waits for no timer: the clocks jump to the next deadline whenever all
 tasks are blocked, so schedules are checked exactly and in no time.
 """
 
+import functools
+import signal
+
 import pytest
 
 from common.virtual import backend_options
+from tests import harness
+
+
+def pytest_configure(config):
+    # A process started with SIGINT ignored (a shell script's background job)
+    # passes that on to every process it starts: the lessons that the tests
+    # run would not see Ctrl-C until they install a handler of their own.
+    # The tests press Ctrl-C as a user does at a terminal: on processes that
+    # have Python's own handler.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(
@@ -24,3 +38,21 @@ def anyio_backend(request):
 @pytest.fixture
 def backend_name(anyio_backend):
     return anyio_backend[0]
+
+
+@pytest.fixture(scope="session")
+def record_of():
+    """``record_of(flavour, lesson, demo, backend="asyncio")``: a demo's record
+    on virtual time, run once for the whole session and shared (each call
+    returns a copy).  See :func:`tests.harness.record_of`."""
+    return harness.record_of
+
+
+@pytest.fixture(scope="session")
+def left_alone():
+    """``left_alone(case)``: a demo of the Ctrl-C tests run alone on virtual
+    time (its record, and the instants its loop was idle), once per session,
+    when a test first needs it.  See tests/ctrl_c_cases.py."""
+    from tests.ctrl_c_cases import run_alone
+
+    return functools.cache(run_alone)

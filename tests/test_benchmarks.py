@@ -18,6 +18,7 @@ from benchmarks.fidelity import (
 from benchmarks.lesson_w8s4 import as_section
 from benchmarks.report import Section, Table, machine, markdown_table, ms
 from benchmarks.startup import heavy, parse_importtime
+from benchmarks.suite import Timed, middle, timed, times_yardstick
 from common.record import Chunk, Record
 from tests.harness import ROOT
 
@@ -235,3 +236,25 @@ def test_a_run_is_held_to_the_valid_schedule_it_followed():
     assert best.recorded == pytest.approx([0.002] * 4, abs=1e-9)
     # against the other schedule, the same run would look a second off
     assert max(compare(run1_first, real).recorded) == pytest.approx(1.002, abs=1e-9)
+
+
+# -- the suite against its yardstick ----------------------------------------------------
+
+
+def test_the_suite_is_measured_in_yardsticks_wall_and_cpu_each():
+    suite, stick = Timed(wall=40.0, cpu=90.0), Timed(wall=0.2, cpu=0.18)
+    assert times_yardstick(suite, stick) == Timed(wall=200.0, cpu=500.0)
+
+
+def test_middle_takes_each_median_on_its_own():
+    runs = [Timed(1.0, 9.0), Timed(3.0, 7.0), Timed(2.0, 8.0)]
+    assert middle(runs) == Timed(2.0, 8.0)
+
+
+def test_timed_counts_the_cpu_of_the_command():
+    busy, result = timed([sys.executable, "-c", "sum(range(3_000_000))"])
+    idle, _ = timed([sys.executable, "-c", "import time; time.sleep(0.3)"])
+    assert result.returncode == 0
+    assert busy.cpu > 0 and busy.wall > 0
+    # sleeping takes time, not work
+    assert idle.wall >= 0.3 and idle.cpu < idle.wall

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.harness import ROOT, lesson, lesson_names, run_cli
+from tests.harness import ROOT, ctrl_c_after, lesson, lesson_names, line, run_cli
 
 MODULES = [
     f"lessons_{flavour}.{name}" for name in lesson_names() for flavour in ("asyncio", "anyio")
@@ -89,28 +89,6 @@ def test_lazy_imports():
     assert "| trio\n" not in out.stderr and "| anyio._backends._trio" not in out.stderr
 
 
-def interrupt_after(module, *args, line, backend=None):
-    """Start a real-time run, wait until ``line`` is printed, then Ctrl-C."""
-    cmd = [sys.executable, "-m", module, *args]
-    env = {k: v for k, v in os.environ.items() if k != "LESSONS_VIRTUAL_TIME"}
-    env["PYTHONPATH"] = str(ROOT)
-    env["PYTHONUNBUFFERED"] = "1"
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env
-    )
-    seen = []
-    try:
-        for out_line in proc.stdout:
-            seen.append(out_line)
-            if out_line.rstrip("\n") == line:
-                proc.send_signal(signal.SIGINT)
-                break
-        rest, err = proc.communicate(timeout=20)
-    finally:
-        proc.kill()
-    return proc.returncode, "".join(seen) + rest, err
-
-
 @pytest.mark.parametrize(
     ("module", "args"),
     [
@@ -122,8 +100,9 @@ def interrupt_after(module, *args, line, backend=None):
 )
 def test_ctrl_c_stops_cleanly(module, args):
     # gather's tasks sleep 0.5 s after "début": the interrupt lands in that sleep
-    code, out, err = interrupt_after(module, "gather", *args, line="run2 début")
-    assert code == 130
+    stopped = ctrl_c_after(module, "gather", *args, event=line("run2 début"))
+    out, err = stopped.out, stopped.err
+    assert stopped.code == 130, stopped
     assert err == "interrupted (Ctrl-C): gather stopped, its cleanup ran\n"
     # stopped at once: no later piece ran, and no further demo started
     assert "milieu" not in out and "fin" not in out
@@ -131,8 +110,9 @@ def test_ctrl_c_stops_cleanly(module, args):
 
 
 def test_ctrl_c_runs_no_further_demo():
-    code, out, err = interrupt_after("lessons_asyncio.w8s2", line="run début")
-    assert code == 130
+    stopped = ctrl_c_after("lessons_asyncio.w8s2", event=line("run début"))
+    out, err = stopped.out, stopped.err
+    assert stopped.code == 130, stopped
     assert "=== w8s2 gather" not in out
     assert "Traceback" not in err
 

@@ -8,6 +8,7 @@ every version.
 """
 
 import asyncio
+import re
 import sys
 
 import pytest
@@ -15,15 +16,9 @@ import pytest
 from common.helpsummary import help_summary
 from common.timer import start_timer
 from lessons_asyncio.modern import w8s8
-from tests.harness import by_instant, faithful_record, modern_record, run_cli
-from tests.test_w8s8 import (
-    QUEUE_LINES,
-    check_window,
-    interrupt,
-    ticks,
-    timed,
-    window_schedule,
-)
+from tests.harness import by_instant, ctrl_c_after, faithful_record, modern_record, run_cli
+from tests.test_w8s8 import check_window, ticks, timed, window_schedule
+from tests.test_w8s8_cli import QUEUE_LINES
 
 has_shutdown = pytest.mark.skipif(
     sys.version_info < (3, 13), reason="Queue.shutdown() is new in Python 3.13"
@@ -220,8 +215,15 @@ def test_cli_refuses_a_backend():
 
 @pytest.mark.parametrize("demo, after", [("producer_consumer", "got tick1"), ("window", ">>> job")])
 def test_ctrl_c_modern(demo, after):
-    code, out, err = interrupt("lessons_asyncio.modern.w8s8", demo, after=after)
-    assert code == 130, err
+    # Ctrl-C once a whole line with ``after`` is printed
+    stopped = ctrl_c_after(
+        "lessons_asyncio.modern.w8s8",
+        demo,
+        event=re.compile(re.escape(after) + ".*\n"),
+        python=("-W", "always::ResourceWarning"),
+    )
+    out, err = stopped.out, stopped.err
+    assert stopped.code == 130, stopped
     assert f"interrupted (Ctrl-C): {demo} stopped, its cleanup ran" in err
     for bad in ("Traceback", "Task was destroyed", "never retrieved", "ResourceWarning"):
         assert bad not in err

@@ -8,17 +8,15 @@ from common.runner import run_demo
 from tests.harness import faithful_record, lesson, modern_record, run_cli
 from tests.test_w8s9 import (
     AWAIT_SYNC,
-    BLOCKING,
-    BREATHING,
     COROUTINE_OBJECT,
     NEVER_AWAITED,
     SCENARIOS,
-    SLOW,
-    asyncio_logs_on_stderr,  # noqa: F401 (a fixture: asyncio's log on stderr)
     at_zero,
     check_quiet,
-    lines_of,
 )
+from tests.test_w8s9_blocking import BLOCKING, BREATHING, lines_of
+from tests.test_w8s9_cli import SLOW
+from tests.w8s9_support import asyncio_logs_on_stderr  # noqa: F401 (a fixture: asyncio's log on stderr)
 
 
 @pytest.mark.parametrize(

@@ -12,13 +12,14 @@ from xml.etree import ElementTree
 
 import pytest
 
-from common.runner import build_parser, run_demo
+from common.runner import run_demo
 from common.timeline import build, chart, to_svg
 from tests.harness import (
     ROOT,
     faithful_record,
     lesson,
     lesson_names,
+    lesson_options,
     modern_lesson_names,
     port_lesson_names,
     port_record,
@@ -46,12 +47,7 @@ def demos(flavour, names, plain=None):
 
 def options(flavour, name):
     """The lesson's own options at their defaults, as a bare command line."""
-    args = vars(build_parser(lesson(flavour, name)).parse_args([]))
-    return {
-        k: v
-        for k, v in args.items()
-        if k not in ("demo", "list", "duration", "backend", "timeline")
-    }
+    return lesson_options(lesson(flavour, name))
 
 
 def check_charts(record, demo):

@@ -10,7 +10,7 @@ import sys
 import pytest
 from rich.console import Console
 
-from common.views.align import CONTINUED, align
+from common.views.align import CONTINUED, Row, align
 from common.views.sources import SOURCES, Excerpt, Sources, demo_excerpt, demo_names
 from common.views.terminal import code_width, print_terminal
 from tests.harness import ROOT
@@ -62,12 +62,38 @@ def check_alignment(left, right):
     return rows
 
 
+def twins_left_apart(rows, left, right):
+    """Equal lines that face nothing (or a changed line) between the same two
+    unchanged rows, where they could have faced each other."""
+    apart, gap_left, gap_right = [], set(), set()
+    for row in [*rows, None]:
+        if row is None or row.tag == "equal":
+            apart += sorted(gap_left & gap_right)
+            gap_left, gap_right = set(), set()
+            continue
+        if row.left is not None:
+            gap_left.add(left[row.left])
+        if row.right is not None:
+            gap_right.add(right[row.right])
+    return apart
+
+
+def test_twins_left_apart_are_seen():
+    rows = align(["a", "x", "b"], ["a", "b", "x"])
+    assert twins_left_apart(rows, ["a", "x", "b"], ["a", "b", "x"]) == []
+    # "x" faces nothing on both sides, between the same unchanged rows
+    rows = [Row(0, 0, "equal"), Row(1, None, "delete"), Row(None, 1, "insert")]
+    assert twins_left_apart(rows, ["a", "x"], ["a", "x"]) == ["x"]
+
+
 @pytest.mark.parametrize("name", LESSONS)
 def test_alignment_keeps_every_line_in_order(name):
     left, right = SOURCES.lines(name, "video"), SOURCES.lines(name, "anyio")
+    # every line of each side, once, in order; equal lines face each other
     rows = check_alignment(left, right)
-    # the twins diff cleanly: most lines face their twin unchanged
-    assert sum(r.tag == "equal" for r in rows) > min(len(left), len(right)) / 3
+    # and the twins diff cleanly: no line is kept from its unchanged twin where
+    # the two could face each other (between the same two unchanged rows)
+    assert twins_left_apart(rows, left, right) == []
 
 
 def test_alignment_pairs_similar_lines():

@@ -1,11 +1,7 @@
 """w8s4 and w8s4_limits from the command line: options, the runner's setup
 hook, real-time runs of every flavour and backend, Ctrl-C."""
 
-import os
 import re
-import signal
-import subprocess
-import sys
 from collections import Counter
 from contextlib import asynccontextmanager, contextmanager
 
@@ -15,7 +11,7 @@ import pytest
 from common.runner import DemoFailed, Lesson, arun, run_demo
 from common.w8s4.documents import VIDEO_DOCUMENTS, document
 from common.w8s4.options import document_count, download_limit, non_negative_seconds
-from tests.harness import ROOT, lesson
+from tests.harness import ctrl_c_after, lesson, spawn, twin_demos
 
 pytestmark = pytest.mark.anyio
 
@@ -58,9 +54,7 @@ def test_option_types():
 
 
 def test_twins_have_the_same_demos():
-    assert (
-        lesson("asyncio", "w8s4_limits").names() == lesson("anyio", "w8s4_limits").names() == DEMOS
-    )
+    assert twin_demos("w8s4_limits") == DEMOS
 
 
 # --------------------------------------------------------------------------
@@ -144,37 +138,30 @@ FAILING = [
 ]
 
 
-def real_env():
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "always"}
-    env.pop("LESSONS_VIRTUAL_TIME", None)
-    return env
-
-
 def start(args):
-    return subprocess.Popen(
-        [sys.executable, "-m", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=real_env(),
-    )
+    """A real-time run, warnings shown (a ResourceWarning would be seen)."""
+    return spawn(*args, env={"PYTHONWARNINGS": "always"})
 
 
 @pytest.fixture(scope="module")
 def cli_runs():
     """Every command-line run, started together (they mostly wait)."""
-    procs = {}
+    children = {}
     for name, args in RUNS.items():
-        procs[name, "all"] = start([*args, "--latency", REAL_LATENCY])
-        procs[name, "failing"] = start([*args, "--latency", REAL_LATENCY, *FAILING])
-    return {key: (proc.communicate(timeout=60), proc.returncode) for key, proc in procs.items()}
+        children[name, "all"] = start([*args, "--latency", REAL_LATENCY])
+        children[name, "failing"] = start([*args, "--latency", REAL_LATENCY, *FAILING])
+    try:
+        return {key: child.finish() for key, child in children.items()}
+    finally:
+        for child in children.values():
+            child.close()
 
 
 @pytest.mark.parametrize("run", RUNS)
 def test_command_line_real_time(run, cli_runs):
-    (out, err), code = cli_runs[run, "all"]
-    assert code == 0
+    finished = cli_runs[run, "all"]
+    out, err = finished.out, finished.err
+    assert finished.code == 0, finished
     assert err == ""  # no warning, no traceback, no failure
     lines = out.splitlines()
     on = "" if run == "faithful" else f" on {run}"
@@ -192,8 +179,9 @@ def test_command_line_real_time(run, cli_runs):
 
 @pytest.mark.parametrize("run", RUNS)
 def test_command_line_failures(run, cli_runs):
-    (out, err), code = cli_runs[run, "failing"]
-    assert code == 1
+    finished = cli_runs[run, "failing"]
+    out, err = finished.out, finished.err
+    assert finished.code == 1, finished
     errors = err.splitlines()
     # one line per failed download, and nothing else (the exit code says the rest)
     assert sum(line.endswith("/nope.pdf' failed: HTTP 404 Not Found") for line in errors) == 3
@@ -225,19 +213,12 @@ def test_command_line_failures(run, cli_runs):
     ids=["faithful-sequential", "trio-lines"],
 )
 def test_ctrl_c(args, wait_for):
-    proc = start([*args, "--latency", "0.25"])
-    try:
-        # wait until the demo prints (then the runner handles Ctrl-C)
-        seen = ""
-        while not re.search(wait_for, seen):
-            char = proc.stdout.read(1)
-            assert char, f"the demo ended before printing {wait_for!r}"
-            seen += char
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=20)
-    finally:
-        proc.kill()
-    assert proc.returncode == 130
+    # Ctrl-C once the demo prints (then the runner handles it)
+    stopped = ctrl_c_after(
+        *args, "--latency", "0.25", event=re.compile(wait_for), env={"PYTHONWARNINGS": "always"}
+    )
+    err = stopped.err
+    assert stopped.code == 130, stopped
     assert f"interrupted (Ctrl-C): {args[1]} stopped, its cleanup ran" in err
     for bad in ("Traceback", "Task was destroyed", "never retrieved", "Warning", "Unclosed"):
         assert bad not in err

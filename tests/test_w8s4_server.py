@@ -293,7 +293,7 @@ def test_nothing_changes_at_import():
     assert out.returncode == 0, out.stderr
 
 
-def test_a_server_stopped_as_a_client_connects_drops_nothing():
+def test_a_server_stopped_as_a_client_connects_drops_nothing(caplog):
     """The accept callback, queued before its future was cancelled, must leave
     the connection in the backlog (it raised InvalidStateError, logged a
     traceback and dropped the socket unclosed)."""
@@ -304,13 +304,19 @@ def test_a_server_stopped_as_a_client_connects_drops_nothing():
             with socket.create_connection(listener.getsockname()) as client:
                 cancelled = loop.create_future()
                 cancelled.cancel()
+                # no error, and the connection not taken
                 loop._sock_accept(cancelled, listener)
-                conn, _ = listener.accept()  # still there
-                conn.close()
-                client.close()
+                conn, address = listener.accept()  # still in the backlog
+                with conn:
+                    assert address == client.getsockname()
+                    # the very connection: what the client sends arrives
+                    client.sendall(b"ping")
+                    conn.setblocking(True)
+                    assert conn.recv(4) == b"ping"
         assert "_sock_accept" not in vars(loop)  # the loop is as it was
     finally:
         loop.close()
+    assert caplog.records == []  # nothing logged
     assert needs_workaround() in (True, False)
 
 

@@ -1,19 +1,14 @@
 """w8s6: the timer and the fork timelines on virtual time, faithful and port;
 the bound, ``--duration`` and Ctrl-C on the command line."""
 
-import os
 import re
-import signal
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import pytest
 
 from common.ctrl_c import Interrupt
 from common.runner import interrupted
-from tests.harness import ROOT, faithful_record, lesson, port_record, run_cli
+from tests.harness import faithful_record, port_record, run_cli, spawn, twin_demos
 
 pytestmark = pytest.mark.anyio
 
@@ -48,8 +43,7 @@ CLI = [
 
 
 def test_twins_have_the_same_demos():
-    assert lesson("asyncio", "w8s6").names() == ["timer", "fork", "fork_stop"]
-    assert lesson("anyio", "w8s6").names() == lesson("asyncio", "w8s6").names()
+    assert twin_demos("w8s6") == ["timer", "fork", "fork_stop"]
 
 
 def test_timer_faithful():
@@ -175,83 +169,48 @@ def test_cli_duration_bounds_fork(command):
 def test_cli_bound_is_the_video_ctrl_c_on_real_time():
     """Real time, the three at once: the bound (1.5 s, while c1 and c2 sleep
     till 2 s and 3 s) presses Ctrl-C: bye, exit code 0, the runner's line."""
-    env = {k: v for k, v in os.environ.items() if k != "LESSONS_VIRTUAL_TIME"}
-    env.update(PYTHONPATH=str(ROOT))
     commands = [param.values[0] for param in CLI]
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", module, "fork", "--duration", "1.5", *args],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for module, *args in commands
-    ]
+    children = [spawn(module, "fork", "--duration", "1.5", *args) for module, *args in commands]
     try:
-        for command, proc in zip(commands, procs, strict=True):
-            stdout, stderr = proc.communicate(timeout=60)
-            assert (proc.returncode, stderr) == (0, ""), command
-            assert [re.sub(r"^\d+s \+ \d{3}ms ", "", line) for line in stdout.splitlines()[1:]] == [
-                "---------- zero",
-                ">>> c1",
-                "forking",
-                ">>> c2",
-                "bye",
-                "(Ctrl-C pressed by the bound after 1.5 s; --duration S changes it)",
-            ], command
+        results = [child.finish() for child in children]
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
-
-
-def ctrl_c_once(proc, marker):
-    """Read ``proc``'s output until a line ends with ``marker``, then press
-    Ctrl-C at once; returns all it printed, and what it printed on stderr."""
-    lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        if line.endswith(marker + "\n"):
-            proc.send_signal(signal.SIGINT)
-            break
-    out, err = proc.communicate(timeout=10)
-    return "".join(lines) + out, err
+        for child in children:
+            child.close()
+    for command, finished in zip(commands, results, strict=True):
+        assert (finished.code, finished.err) == (0, ""), (command, finished)
+        assert [
+            re.sub(r"^\d+s \+ \d{3}ms ", "", line) for line in finished.out.splitlines()[1:]
+        ] == [
+            "---------- zero",
+            ">>> c1",
+            "forking",
+            ">>> c2",
+            "bye",
+            "(Ctrl-C pressed by the bound after 1.5 s; --duration S changes it)",
+        ], command
 
 
 def test_cli_ctrl_c_during_fork():
     """Real time: start the three at once, and press Ctrl-C in each as soon as
     its c2 runs (about 1 s in, a second before anything ends)."""
-    env = {k: v for k, v in os.environ.items() if k != "LESSONS_VIRTUAL_TIME"}
-    env.update(PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
     commands = [param.values[0] for param in CLI]
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", module, "fork", *args],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+    children = [
+        spawn(module, "fork", *args).ctrl_c_when(re.compile(r">>> c2\n"))
         for module, *args in commands
     ]
     try:
-        # one reader per process, so that each is interrupted without delay
-        with ThreadPoolExecutor(len(procs)) as pool:
-            results = list(pool.map(ctrl_c_once, procs, [">>> c2"] * len(procs)))
-        for command, proc, (stdout, err) in zip(commands, procs, results, strict=True):
-            assert proc.returncode == 130, (command, stdout, err)
-            # the seed's bye, after c2 started and before anything ended
-            *_, before, last = stdout.splitlines()
-            assert (before.endswith(">>> c2"), last) == (True, "bye"), (command, stdout)
-            assert "<<<" not in stdout, command
-            # one line, no traceback, no task destroyed while pending, no warning
-            assert err == "interrupted (Ctrl-C): fork stopped, its cleanup ran\n", (command, err)
+        results = [child.finish() for child in children]
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
+        for child in children:
+            child.close()
+    for command, stopped in zip(commands, results, strict=True):
+        assert stopped.pressed and stopped.code == 130, (command, stopped)
+        # the seed's bye, after c2 started and before anything ended
+        *_, before, last = stopped.out.splitlines()
+        assert (before.endswith(">>> c2"), last) == (True, "bye"), (command, stopped)
+        assert "<<<" not in stopped.out, command
+        # one line, no traceback, no task destroyed while pending, no warning
+        assert stopped.err == "interrupted (Ctrl-C): fork stopped, its cleanup ran\n", (
+            command,
+            stopped,
+        )

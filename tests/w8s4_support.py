@@ -2,31 +2,21 @@
 demos, name resolution for trio's virtual clock, the indices ``lines`` printed."""
 
 import atexit
-import os
 import socket
-import threading
 from collections import Counter
-from contextlib import contextmanager
 from itertools import groupby
 
 import pytest
 
-# Thread pools keep idle workers for reuse (anyio's, trio's, the test loop's
-# default executor): not leaks.  Everything else must be gone after a run.
-POOL_THREADS = ("AnyIO worker thread", "Trio thread", "asyncio_")
+from tests import harness
+from tests.harness import POOL_THREADS
 
 
-def resources():
-    threads = sorted(t.name for t in threading.enumerate() if not t.name.startswith(POOL_THREADS))
-    return len(os.listdir("/proc/self/fd")), threads
-
-
-@contextmanager
 def no_leaks():
-    """No thread, no socket (no file descriptor) left behind by what runs inside."""
-    before = resources()
-    yield
-    assert resources() == before
+    """No thread, no socket (no file descriptor) left behind by what runs
+    inside.  Thread pools keep idle workers for reuse (anyio's, trio's, the
+    test loop's default executor): not leaks."""
+    return harness.no_leaks(kept=POOL_THREADS)
 
 
 class InLoopResolver:
