@@ -1,8 +1,7 @@
-"""w8s4, asyncio as written today: asynchronous HTTP against the embedded
-server, on virtual time.
+"""w8s4_limits, asyncio as written today: the hardened variant on virtual time.
 
-The expected schedules are the faithful version's (tests/test_w8s4.py derives
-them from the server's timing): ``sequential`` one latency per document,
+The expected schedules are the faithful variant's (tests/test_w8s4_limits.py
+derives them from the server's timing): ``sequential`` one latency per document,
 ``concurrent`` every document one latency after the start, ``lines`` the
 indices interleaved at every chunk; ``--limit`` in rounds; every kind of
 failure one line on stderr, the other download completing.
@@ -15,7 +14,7 @@ import pytest
 from common.runner import DemoFailed
 from common.w8s4 import DocumentServer, document_names
 from tests.harness import by_instant, faithful_record, lesson, modern_record, run_cli
-from tests.test_w8s4 import (
+from tests.test_w8s4_limits import (
     KINDS,
     LATENCY,
     NAMES,
@@ -26,24 +25,26 @@ from tests.test_w8s4 import (
     duration_line,
     failure_case,
     failure_options,
-    kept,  # noqa: F401 (a fixture: the records of the demos that fail)
     limit_counts,
-    no_leaks,
     observed_counts,
     sequential_schedule,
 )
+from tests.w8s4_support import no_leaks
 
 DEMOS = ["sequential", "concurrent", "lines"]
 
 
-def test_same_demos_as_the_video():
-    assert lesson("asyncio.modern", "w8s4").names() == DEMOS == lesson("asyncio", "w8s4").names()
+def test_same_demos_as_the_faithful_variant():
+    modern, faithful = lesson("asyncio.modern", "w8s4_limits"), lesson("asyncio", "w8s4_limits")
+    assert modern.names() == DEMOS == faithful.names()
+    # the variant is the project's, in every version
+    assert not any(demo.in_video for demo in modern.demos.values())
 
 
 def test_sequential_modern():
     server = DocumentServer(latency=LATENCY)
     with no_leaks():
-        record = modern_record("w8s4", "sequential", options={"server": server})
+        record = modern_record("w8s4_limits", "sequential", options={"server": server})
     # requests.get in a worker thread: still one after the other
     assert record.schedule() == sequential_schedule(server)
     assert record.text("stderr") == ""
@@ -54,7 +55,7 @@ def test_sequential_modern():
 def test_concurrent_modern():
     server = DocumentServer(latency=LATENCY)
     with no_leaks():
-        record = modern_record("w8s4", "concurrent", options={"server": server})
+        record = modern_record("w8s4_limits", "concurrent", options={"server": server})
     assert by_instant(record.schedule()) == concurrent_schedule(server)
     # the task group starts the downloads in the order they were created
     assert [line for _, line in record.schedule()[:4]] == [
@@ -68,7 +69,7 @@ def test_concurrent_modern():
 def test_lines_modern():
     server = DocumentServer(latency=LATENCY)
     with no_leaks():
-        record = modern_record("w8s4", "lines", options={"server": server})
+        record = modern_record("w8s4_limits", "lines", options={"server": server})
     check_lines(record, server)
     assert record.text("stderr") == ""
     check_served(server)
@@ -79,8 +80,8 @@ def test_same_timetable_as_the_video(demo):
     """The same lines at the same instants as the faithful version (the
     server's port differs from run to run)."""
     server = DocumentServer(latency=LATENCY)
-    modern = modern_record("w8s4", demo, options={"server": server})
-    faithful = faithful_record("w8s4", demo, options={"server": server})
+    modern = modern_record("w8s4_limits", demo, options={"server": server})
+    faithful = faithful_record("w8s4_limits", demo, options={"server": server})
     assert by_instant(masked(modern)) == by_instant(masked(faithful))
 
 
@@ -95,14 +96,14 @@ def test_concurrent_takes_one_latency_sequential_n():
     durations = {}
     for demo in ("sequential", "concurrent"):
         server = DocumentServer(document_names(10), latency=LATENCY)
-        durations[demo] = modern_record("w8s4", demo, options={"server": server}).duration
+        durations[demo] = modern_record("w8s4_limits", demo, options={"server": server}).duration
     assert durations == {"sequential": 10 * LATENCY, "concurrent": LATENCY}
 
 
 @pytest.mark.parametrize("limit", [1, 3])
 def test_limit_modern(limit):
     server = DocumentServer(document_names(10), latency=LATENCY)
-    record = modern_record("w8s4", "concurrent", options={"server": server, "limit": limit})
+    record = modern_record("w8s4_limits", "concurrent", options={"server": server, "limit": limit})
     assert server.max_in_flight == limit
     assert observed_counts(record) == limit_counts(server, limit)
     # the semaphore wakes its waiters in order: rounds of consecutive documents
@@ -116,19 +117,20 @@ def test_limit_modern(limit):
 
 def test_limit_lines_modern():
     server = DocumentServer(document_names(5), latency=LATENCY)
-    record = modern_record("w8s4", "lines", options={"server": server, "limit": 2})
+    record = modern_record("w8s4_limits", "lines", options={"server": server, "limit": 2})
     assert server.max_in_flight == 2
     assert record.schedule()[-1] == (3 * LATENCY, duration_line(3 * LATENCY))
 
 
 @pytest.mark.parametrize("demo", DEMOS)
 @pytest.mark.parametrize("kind", KINDS)
-def test_failure_modern(kind, demo, kept):  # noqa: F811 (the fixture imported above)
+def test_failure_modern(kind, demo):
     server, given, reason, when = failure_case(kind)
-    with no_leaks(), pytest.raises(DemoFailed, match=r"^1 of 2 downloads failed$"):
-        modern_record("w8s4", demo, options=failure_options(server, given))
+    with no_leaks(), pytest.raises(DemoFailed, match=r"^1 of 2 downloads failed$") as failed:
+        modern_record("w8s4_limits", demo, options=failure_options(server, given))
     printed = server.url(given) if given.startswith("/") else given
-    check_failure(kept[-1], demo, server, printed, reason, when)
+    # what the demo printed up to its failure comes with the exception
+    check_failure(failed.value.record, demo, server, printed, reason, when)
 
 
 def test_the_timeout_spans_the_whole_download():
@@ -137,21 +139,32 @@ def test_the_timeout_spans_the_whole_download():
     though each piece arrives well within it."""
     server = DocumentServer([NAMES[0]], latency=0.3, chunks=3)
     options = {"server": server, "timeout": 0.15}
-    with pytest.raises(DemoFailed):
-        modern_record("w8s4", "concurrent", options=options)
+    with pytest.raises(DemoFailed) as failed:
+        modern_record("w8s4_limits", "concurrent", options=options)
+    url = server.url(NAMES[0])
+    assert failed.value.record.schedule("stderr") == [
+        (0.15, f"{url!r} failed: timed out after 0.15 s")
+    ]
+    # the same download within a longer timeout: it completes (the test can fail)
+    server = DocumentServer([NAMES[0]], latency=0.3, chunks=3)
+    record = modern_record(
+        "w8s4_limits", "concurrent", options={**options, "server": server, "timeout": 0.35}
+    )
+    assert record.text("stderr") == ""
+    assert record.schedule()[-1] == (0.3, duration_line(0.3))
 
 
 def test_cli_modern_help_and_bad_option():
-    result = run_cli("lessons_asyncio.modern.w8s4", "--help")
+    result = run_cli("lessons_asyncio.modern.w8s4_limits", "--help")
     assert result.returncode == 0
     assert "--timeout" in result.stdout and "--latency" in result.stdout
-    result = run_cli("lessons_asyncio.modern.w8s4", "concurrent", "--limit", "0")
+    result = run_cli("lessons_asyncio.modern.w8s4_limits", "concurrent", "--limit", "0")
     assert result.returncode == 2
-    assert len(result.stderr.strip().splitlines()[-1:]) == 1
+    assert result.stderr.count("\n") == 1 and "--limit" in result.stderr
 
 
 def test_cli_modern_runs_every_demo():
-    result = run_cli("lessons_asyncio.modern.w8s4", "--latency", "0.5")
+    result = run_cli("lessons_asyncio.modern.w8s4_limits", "--latency", "0.5")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.count("duration = ") == 3
     assert "duration = 2.000s" in result.stdout  # sequential: 4 × 0.5 s
