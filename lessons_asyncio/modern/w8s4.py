@@ -32,9 +32,9 @@ Differs from the video:
   connections), not one session per URL, and an ``asyncio.TaskGroup``
   instead of ``gather``: leaving the ``async with`` block waits for every
   download, and the first that fails cancels the others;
-- the demos are coroutines that the runner runs as ``asyncio.run`` would,
-  not ``loop.run_until_complete`` on a loop fetched with
-  ``get_event_loop()`` (deprecated outside a running loop);
+- no loop to get: each demo is a coroutine function that simply awaits, run
+  by the runner as ``asyncio.run`` runs a ``main()``, not
+  ``run_until_complete`` on the loop of ``get_event_loop()``;
 - durations come from the running loop's monotonic clock (``loop.time()``)
   instead of ``time.time()``, a wall clock that may jump.
 
