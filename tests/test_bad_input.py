@@ -492,6 +492,36 @@ ROWS = [
         "cannot be directly executed",
         process=True,
     ),
+    # -- modern w8s4: as the video's code, the first failure ends the demo (exit 1)
+    Bad(
+        "modern-w8s4-first-failure-refused",
+        ("lessons_asyncio.modern.w8s4", "sequential", "--url", f"http://127.0.0.1:{CLOSED}/"),
+        1,
+        f"error: sequential: download of 'http://127.0.0.1:{CLOSED}/' failed: connection refused"
+        f" ({VIDEO})",
+        output=True,
+    ),
+    *[
+        Bad(
+            f"w8s4-first-failure-{name}-modern",
+            ("lessons_asyncio.modern.w8s4", demo, "--url", url),
+            1,
+            f"error: {demo}: {what} failed: {reason} ({VIDEO})",
+            output=True,
+        )
+        for name, demo, url, what, reason in FIRST_FAILURES
+    ],
+    # -- modern w8s4_limits: each failed download one line, in the same words (exit 1)
+    *[
+        Bad(
+            f"limits-{name}-modern",
+            ("lessons_asyncio.modern.w8s4_limits", demo, *args),
+            1,
+            says,
+            output=True,
+        )
+        for name, demo, args, says in LIMITS_FAILURES
+    ],
     # -- common.sidebyside ---------------------------------------------------
     Bad(
         "sbs-module-for-a-lesson",

@@ -1,87 +1,63 @@
-"""w8s4, asyncio as written today: asynchronous HTTP against the embedded
-server, on virtual time.
+"""w8s4, asyncio as written today, twin of the video's code, on virtual time.
 
 The expected schedules are the faithful version's (tests/test_w8s4.py derives
-them from the server's timing): ``sequential`` one latency per document,
-``concurrent`` every document one latency after the start, ``lines`` the
-indices interleaved at every chunk; ``--limit`` in rounds; every kind of
-failure one line on stderr, the other download completing.
+them from the server's timing), and a run of both against the same server
+prints the same lines at the same instants, but for the server's port, new at
+each start.  As in the video's code, no failure is handled: the first one
+ends the demo, in the same line as the faithful version's (exit code 1).
 """
 
+import os
 import re
+import signal
+import subprocess
+import sys
 
 import pytest
 
 from common.runner import DemoFailed
-from common.w8s4 import DocumentServer, document_names
-from tests.harness import by_instant, faithful_record, lesson, modern_record, run_cli
+from common.w8s4 import DocumentServer
+from tests.harness import ROOT, by_instant, faithful_record, lesson, modern_record, run_cli
 from tests.test_w8s4 import (
-    KINDS,
     LATENCY,
-    NAMES,
-    check_failure,
-    check_lines,
-    check_served,
-    concurrent_schedule,
-    duration_line,
-    failure_case,
-    failure_options,
-    kept,  # noqa: F401 (a fixture: the records of the demos that fail)
-    limit_counts,
-    no_leaks,
-    observed_counts,
-    sequential_schedule,
+    REFUSED,
+    VIDEO_URLS,
+    check,
+    first_failure_options,
+    printed_indices,
 )
+from tests.w8s4_support import no_leaks
 
 DEMOS = ["sequential", "concurrent", "lines"]
+MODULE = "lessons_asyncio.modern.w8s4"
 
 
 def test_same_demos_as_the_video():
-    assert lesson("asyncio.modern", "w8s4").names() == DEMOS == lesson("asyncio", "w8s4").names()
+    modern = lesson("asyncio.modern", "w8s4")
+    assert modern.names() == DEMOS == lesson("asyncio", "w8s4").names()
+    assert all(demo.in_video for demo in modern.demos.values())
 
 
-def test_sequential_modern():
-    server = DocumentServer(latency=LATENCY)
-    with no_leaks():
-        record = modern_record("w8s4", "sequential", options={"server": server})
-    # requests.get in a worker thread: still one after the other
-    assert record.schedule() == sequential_schedule(server)
-    assert record.text("stderr") == ""
-    check_served(server)
-    assert server.max_in_flight == 1
+def test_the_video_has_no_limit_options():
+    assert "limit" not in str(lesson("asyncio.modern", "w8s4")._arguments)
+    assert "timeout" not in str(lesson("asyncio.modern", "w8s4")._arguments)
 
 
-def test_concurrent_modern():
-    server = DocumentServer(latency=LATENCY)
-    with no_leaks():
-        record = modern_record("w8s4", "concurrent", options={"server": server})
-    assert by_instant(record.schedule()) == concurrent_schedule(server)
-    # the task group starts the downloads in the order they were created
-    assert [line for _, line in record.schedule()[:4]] == [
-        f"fetching {url}" for url in server.urls()
-    ]
-    assert record.text("stderr") == ""
-    check_served(server)
-    assert server.max_in_flight == len(NAMES)
+def test_urls_are_the_videos_outside_a_demo():
+    from lessons_asyncio.modern import w8s4
 
-
-def test_lines_modern():
-    server = DocumentServer(latency=LATENCY)
-    with no_leaks():
-        record = modern_record("w8s4", "lines", options={"server": server})
-    check_lines(record, server)
-    assert record.text("stderr") == ""
-    check_served(server)
+    assert list(w8s4.urls) == VIDEO_URLS
 
 
 @pytest.mark.parametrize("demo", DEMOS)
-def test_same_timetable_as_the_video(demo):
-    """The same lines at the same instants as the faithful version (the
-    server's port differs from run to run)."""
+def test_modern(demo):
+    """The schedule derived from the server's timing, as for the video's code
+    (the blocking baseline in a worker thread: still one after the other)."""
     server = DocumentServer(latency=LATENCY)
-    modern = modern_record("w8s4", demo, options={"server": server})
-    faithful = faithful_record("w8s4", demo, options={"server": server})
-    assert by_instant(masked(modern)) == by_instant(masked(faithful))
+    with no_leaks():
+        record = modern_record("w8s4", demo, options={"server": server})
+    check(record, demo, server)
+    assert server.max_in_flight == (1 if demo == "sequential" else len(server.names))
 
 
 def masked(record):
@@ -91,67 +67,110 @@ def masked(record):
     ]
 
 
-def test_concurrent_takes_one_latency_sequential_n():
-    durations = {}
-    for demo in ("sequential", "concurrent"):
-        server = DocumentServer(document_names(10), latency=LATENCY)
-        durations[demo] = modern_record("w8s4", demo, options={"server": server}).duration
-    assert durations == {"sequential": 10 * LATENCY, "concurrent": LATENCY}
+@pytest.mark.parametrize("demo", DEMOS)
+def test_same_timetable_as_the_video(demo):
+    server = DocumentServer(latency=LATENCY)
+    modern = modern_record("w8s4", demo, options={"server": server})
+    faithful = faithful_record("w8s4", demo, options={"server": server})
+    assert by_instant(masked(modern)) == by_instant(masked(faithful))
+    if demo == "concurrent":
+        # the task group starts the downloads in the order gather does
+        assert masked(modern)[:4] == masked(faithful)[:4]
+    if demo == "lines":
+        assert printed_indices(modern) == printed_indices(faithful)
 
 
-@pytest.mark.parametrize("limit", [1, 3])
-def test_limit_modern(limit):
-    server = DocumentServer(document_names(10), latency=LATENCY)
-    record = modern_record("w8s4", "concurrent", options={"server": server, "limit": limit})
-    assert server.max_in_flight == limit
-    assert observed_counts(record) == limit_counts(server, limit)
-    # the semaphore wakes its waiters in order: rounds of consecutive documents
-    for r, (_, lines) in enumerate(by_instant(record.schedule())[:-1]):
-        round_names = server.names[r * limit : (r + 1) * limit]
-        assert [line for line in lines if line.startswith("fetching")] == sorted(
-            f"fetching {server.url(name)}" for name in round_names
-        )
-    check_served(server)
+def test_the_timetable_check_can_fail():
+    """A server twice as slow for the modern run: not the video's timetable."""
+    modern = modern_record("w8s4", "concurrent", options={"server": DocumentServer(latency=2.0)})
+    faithful = faithful_record("w8s4", "concurrent", options={"server": DocumentServer()})
+    assert by_instant(masked(modern)) != by_instant(masked(faithful))
 
 
-def test_limit_lines_modern():
-    server = DocumentServer(document_names(5), latency=LATENCY)
-    record = modern_record("w8s4", "lines", options={"server": server, "limit": 2})
-    assert server.max_in_flight == 2
-    assert record.schedule()[-1] == (3 * LATENCY, duration_line(3 * LATENCY))
+# -- the first failure ends the demo, in one line ---------------------------------
 
 
 @pytest.mark.parametrize("demo", DEMOS)
-@pytest.mark.parametrize("kind", KINDS)
-def test_failure_modern(kind, demo, kept):  # noqa: F811 (the fixture imported above)
-    server, given, reason, when = failure_case(kind)
-    with no_leaks(), pytest.raises(DemoFailed, match=r"^1 of 2 downloads failed$"):
-        modern_record("w8s4", demo, options=failure_options(server, given))
-    printed = server.url(given) if given.startswith("/") else given
-    check_failure(kept[-1], demo, server, printed, reason, when)
+def test_first_failure(demo):
+    server = DocumentServer(["f1040c.pdf"], latency=0.1)
+    with no_leaks(), pytest.raises(DemoFailed) as failed:
+        modern_record("w8s4", demo, options=first_failure_options(server))
+    message = str(failed.value)
+    assert "\n" not in message and not failed.value.said
+    # the same line as the video's code: requests names the URL, aiohttp its host and port
+    port = REFUSED.split(":")[2].split("/")[0]
+    what = (
+        f"download of {REFUSED!r}"
+        if demo == "sequential"
+        else f"a download from '127.0.0.1:{port}'"
+    )
+    assert (
+        message
+        == f"{what} failed: connection refused (the video's code stops at the first failure)"
+    )
+    server = DocumentServer(["f1040c.pdf"], latency=0.1)
+    with pytest.raises(DemoFailed) as faithful:
+        faithful_record("w8s4", demo, options=first_failure_options(server))
+    assert str(faithful.value) == message
+    # the demo printed nothing on stderr: the runner says the one line
+    assert failed.value.record.text("stderr") == ""
+    if demo == "concurrent":
+        # the task group cancelled the other download: it never returned
+        assert "returned" not in failed.value.record.text()
 
 
-def test_the_timeout_spans_the_whole_download():
-    """asyncio.timeout() bounds the request and the reading of the body
-    together: a document that takes 3 × 0.1 s to come fails at 0.15 s,
-    though each piece arrives well within it."""
-    server = DocumentServer([NAMES[0]], latency=0.3, chunks=3)
-    options = {"server": server, "timeout": 0.15}
-    with pytest.raises(DemoFailed):
-        modern_record("w8s4", "concurrent", options=options)
+def test_cli_first_failure_is_one_line_exit_1():
+    result = run_cli(MODULE, "concurrent", "--url", "/pub/irs-pdf/f1040.pdf", "--url", REFUSED)
+    assert result.returncode == 1
+    port = REFUSED.split(":")[2].split("/")[0]
+    assert result.stderr == (
+        f"error: concurrent: a download from '127.0.0.1:{port}' failed: connection refused"
+        " (the video's code stops at the first failure)\n"
+    )
 
 
-def test_cli_modern_help_and_bad_option():
-    result = run_cli("lessons_asyncio.modern.w8s4", "--help")
-    assert result.returncode == 0
-    assert "--timeout" in result.stdout and "--latency" in result.stdout
-    result = run_cli("lessons_asyncio.modern.w8s4", "concurrent", "--limit", "0")
-    assert result.returncode == 2
-    assert len(result.stderr.strip().splitlines()[-1:]) == 1
-
-
-def test_cli_modern_runs_every_demo():
-    result = run_cli("lessons_asyncio.modern.w8s4", "--latency", "0.5")
+def test_cli_runs_every_demo():
+    result = run_cli(MODULE, "--latency", "0.5")
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout.count("duration = ") == 3
-    assert "duration = 2.000s" in result.stdout  # sequential: 4 × 0.5 s
+    # the durations as the video prints them: sequential 4 × 0.5 s, concurrent 0.5 s
+    assert re.findall(r"duration = \S+", result.stdout) == ["duration = 2.0s", "duration = 0.5s"]
+
+
+def test_cli_real_time():
+    """On a real loop too, the server serves from the demo's loop while the
+    baseline blocks a worker thread."""
+    result = run_cli(MODULE, "sequential", "--latency", "0.05", "--count", "2", virtual=False)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.count(" returned ") == 2
+
+
+def test_help_has_no_limit_options():
+    result = run_cli(MODULE, "--help")
+    assert result.returncode == 0
+    assert "--latency" in result.stdout and "--timeout" not in result.stdout
+
+
+@pytest.mark.parametrize("module", [MODULE, "lessons_asyncio.modern.w8s4_limits"])
+def test_ctrl_c_stops_the_blocking_baseline(module):
+    """The document takes 60 s; Ctrl-C during its download cancels the demo's
+    task, the server stops with the demo, so the worker thread's download
+    ends too: the run is over well before, and nothing is printed after."""
+    env = {k: v for k, v in os.environ.items() if k != "LESSONS_VIRTUAL_TIME"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", module, "sequential", "--latency", "60"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        assert proc.stdout.readline().startswith("=== w8s4")  # the demo starts
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)  # far less than the 60 s download
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert out == ""  # no "returned", no duration
+    # (the line is shorter if Ctrl-C comes before the runner's handler is in place)
+    assert err.count("\n") == 1 and err.startswith("interrupted (Ctrl-C)")

@@ -17,9 +17,9 @@ server (tests use it to serve a 500 or never answer).
 
 Where the server runs, for each demo:
 
-* port (``async`` demos, asyncio or trio): in the demo's own event loop, in a
-  task group around the demo.  The port's blocking baseline calls its client
-  in a worker thread, so the loop keeps serving;
+* port and modern (``async`` demos, asyncio or trio): in the demo's own event
+  loop, in a task group around the demo.  Their blocking baselines call
+  their client in a worker thread, so the loop keeps serving;
 * faithful, real time: in a thread with its own loop.  The ``sequential``
   demo blocks its thread in ``requests.get``: a server in the same thread
   would never answer;
@@ -126,7 +126,9 @@ def with_embedded_server(
         async with _port_setup(_Plan.from_options(options, limits)) as extra:
             yield extra
 
-    lesson.setup(faithful if lesson.flavour != "anyio" else port)
+    # the faithful demos are plain functions; the port's and the modern
+    # version's are async, and the runner enters their setup in their loop
+    lesson.setup(faithful if lesson.flavour == "asyncio" else port)
     return urls
 
 
