@@ -158,17 +158,32 @@ def test_same_docstring_layout(name):
 def test_every_demo_has_its_tests(name):
     """A new demo without a test fails here: each demo name appears, quoted,
     in its lesson's test module."""
-    tests = (ROOT / "tests" / f"test_{name}.py").read_text(encoding="utf-8")
+    tests = lesson_tests(f"test_{name}")
     for flavour in ("asyncio", "anyio"):
         for demo in lesson(flavour, name).names():
-            assert f'"{demo}"' in tests, f"tests/test_{name}.py never names demo {demo!r}"
+            assert f'"{demo}"' in tests, f"tests/test_{name}*.py never name demo {demo!r}"
 
 
 @pytest.mark.parametrize("name", MODERN)
 def test_every_modern_demo_has_its_tests(name):
-    tests = (ROOT / "tests" / f"test_modern_{name}.py").read_text(encoding="utf-8")
+    tests = lesson_tests(f"test_modern_{name}")
     for demo in lesson("asyncio.modern", name).names():
-        assert f'"{demo}"' in tests, f"tests/test_modern_{name}.py never names demo {demo!r}"
+        assert f'"{demo}"' in tests, f"tests/test_modern_{name}*.py never name demo {demo!r}"
+
+
+def lesson_tests(stem):
+    """The text of a lesson's test modules: ``tests/STEM.py`` and the files
+    it is split into by topic (``STEM_cli.py``…), not another lesson's
+    (``test_w8s4_limits.py`` is w8s4_limits', not w8s4's)."""
+    others = {f"test_{other}" for other in LESSONS} | {f"test_modern_{other}" for other in LESSONS}
+    files = [ROOT / "tests" / f"{stem}.py"] + [
+        path
+        for path in sorted((ROOT / "tests").glob(f"{stem}_*.py"))
+        if not any(
+            path.stem.startswith(other) for other in others - {stem} if len(other) > len(stem)
+        )
+    ]
+    return "\n".join(path.read_text(encoding="utf-8") for path in files)
 
 
 # Run in a fresh interpreter with warnings as errors: every function that

@@ -130,7 +130,7 @@ async def demo_tasks():
         await asyncio.to_thread(current_task_outside)
 
 
-@lesson.demo
+@lesson.demo(in_video=False)
 async def lifecycle():
     """a task's states: pending, then a result, an exception, or cancelled"""
     async with asyncio.TaskGroup() as tg:

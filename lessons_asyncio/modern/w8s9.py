@@ -178,7 +178,7 @@ async def coroutine_object():
     echo(squares(4))
 
 
-@lesson.demo
+@lesson.demo(in_video=False)
 async def scenarios():
     """the 8 cases: (a)sync caller × (a)sync callee × with or without await
 
