@@ -25,7 +25,8 @@ from common.ctrl_c import Interrupt
 from common.lesson import Demo
 from common.record import Record, recording
 from common.timer import Timer, use_timer
-from common.virtual import VirtualEventLoop, blocking_sleep_moves_clock
+from common.virtual import VirtualEventLoop
+from common.virtual_sleep import blocking_sleep_moves_clock
 
 
 def run_faithful(

@@ -23,7 +23,8 @@ from common.ctrl_c import Interrupt
 from common.lesson import Demo
 from common.record import Record, recording
 from common.timer import Timer, use_timer
-from common.virtual import blocking_sleep_moves_clock, virtual_advance, virtual_hold
+from common.virtual import virtual_advance, virtual_hold
+from common.virtual_sleep import blocking_sleep_moves_clock
 
 
 def run_port(

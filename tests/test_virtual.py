@@ -6,12 +6,8 @@ import time
 import anyio
 import pytest
 
-from common.virtual import (
-    VirtualEventLoop,
-    backend_options,
-    blocking_sleep_moves_clock,
-    virtual_advance,
-)
+from common.virtual import VirtualEventLoop, backend_options, virtual_advance
+from common.virtual_sleep import blocking_sleep_moves_clock
 
 pytestmark = pytest.mark.anyio
 

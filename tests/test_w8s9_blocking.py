@@ -7,7 +7,8 @@ import time
 import anyio
 import pytest
 
-from common.virtual import blocking_sleep_moves_clock, virtual_advance, virtual_hold
+from common.virtual import virtual_advance, virtual_hold
+from common.virtual_sleep import blocking_sleep_moves_clock
 from tests.harness import (
     faithful_record,
     port_record,

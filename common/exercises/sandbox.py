@@ -33,12 +33,8 @@ from common.exercises.learner import Code, NotGradable, leaf, their_traceback
 from common.exercises.model import Blocking, Exercise, Run
 from common.exercises.watchdog import Watchdog, learner_place
 from common.record import Record, recording
-from common.virtual import (
-    backend_options,
-    blocking_sleep_moves_clock,
-    virtual_advance,
-    virtual_hold,
-)
+from common.virtual import backend_options, virtual_advance, virtual_hold
+from common.virtual_sleep import blocking_sleep_moves_clock
 
 OUTPUT_CAP = 100_000
 AUTOJUMP = 0.002
