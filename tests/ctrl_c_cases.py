@@ -51,6 +51,9 @@ SHOWS_NEVER_AWAITED = {
     ("w8s2", "morceaux"): "coroutine 'morceaux' was never awaited",
     ("w8s9", "coroutine_object"): "coroutine 'foo' was never awaited",
 }
+#: Demos that show a task swallowing its cancellation and carrying on:
+#: Ctrl-C cancels it, and the demo ends only when that task does.
+SWALLOWS_ITS_CANCELLATION = {("w8s7", "asyncio.modern", "cancel_once")}
 #: Lessons none of whose demos takes virtual time (checked below).
 NOTHING_LASTS = {"w8s5"}
 
