@@ -1,4 +1,4 @@
-"""Benchmarks: measure what SPEC §7 promises, and publish the table.
+"""Benchmarks: measure the project's performance targets, and publish the table.
 
 From the project root::
 

@@ -1,7 +1,7 @@
 """Measure lesson w8s4 on real time, against its embedded server (not a test).
 
-Two targets (SPEC §7, issue 5), for the faithful version and the port on
-asyncio and trio:
+Two targets (concurrent / sequential ≤ 0.3; 1,000 documents within 1.25×
+the ideal), for the faithful version and the port on asyncio and trio:
 
 * 4 documents: wall time of ``concurrent`` / ``sequential`` <= 0.3 (ideal 0.25);
 * N documents (1,000) with ``--limit K`` (100): ``concurrent`` within 1.25×

@@ -1,4 +1,6 @@
-"""Timing fidelity: real-time runs against the ideal schedule (SPEC §7, §3).
+"""Timing fidelity: real-time runs against the ideal schedule.
+
+Targets: every timer line within 20 ms; the first one at 000–002 ms.
 
 The ideal schedule of a demo is its own virtual-time run: the same lines, at
 exact times.  A real run (``virtual=False``) is made in a fresh process, as a
@@ -35,8 +37,8 @@ FLAVOURS = (
     ("anyio", "asyncio", "port, asyncio"),
     ("anyio", "trio", "port, trio"),
 )
-TARGET = 0.020  # SPEC §7: every timer line within 20 ms of the ideal schedule
-FIRST_LINE_TARGET = 0.002  # SPEC §3: the first timer line says 000ms-002ms
+TARGET = 0.020  # every timer line within 20 ms of the ideal schedule
+FIRST_LINE_TARGET = 0.002  # the first timer line says 000ms-002ms
 
 TIMER = re.compile(r"^(\d+)s \+ (\d{3})ms(?= |$)")
 TICK = re.compile(r"\bgot tick(\d+)$")
@@ -84,7 +86,7 @@ class Comparison:
     #: Lines of the ideal schedule that the real run did not print, and back.
     missing: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
-    #: The value of the real run's first timer line (SPEC §3), if any.
+    #: The value of the real run's first timer line, if any.
     first_timer: float | None = None
 
     @property
@@ -247,8 +249,8 @@ def run(*, quick: bool, log: Log = print) -> Section:
             " timer prefix left out. *Recorded*: when the line was written minus its ideal"
             " time. *Timer text*: what `show_timer` printed minus what it prints on the"
             f" ideal run. Deviations are absolute, in ms; target ≤ {TARGET * 1000:.0f} ms"
-            " (SPEC §7). *First timer line*: the largest value printed by the first"
-            " timer line over the runs (SPEC §3: `0s + 000ms`-`002ms`).",
+            ". *First timer line*: the largest value printed by the first"
+            " timer line over the runs (target: `0s + 000ms`-`002ms`).",
             f"*Schedules*: the distinct ideal schedules found in {IDEAL_RUNS} virtual runs."
             " Where the backend orders same-instant tasks either way (trio), a demo can"
             " have more than one: in `famine`, whichever task trio resumes first at 0.5 s"
@@ -325,7 +327,7 @@ def run(*, quick: bool, log: Log = print) -> Section:
             verdict(None if worst_all is None else worst_all <= TARGET),
         ],
         [
-            "first timer line `0s + 000ms`-`002ms` (SPEC §3)",
+            "first timer line `0s + 000ms`-`002ms`",
             f"at most {max(first_all) * 1000:03.0f} ms" if first_all else "-",
             verdict(max(first_all) <= FIRST_LINE_TARGET + 1e-9 if first_all else None),
         ],

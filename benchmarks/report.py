@@ -95,7 +95,7 @@ class Section:
     notes: list[str] = field(default_factory=list)
     #: Markdown given as is (a section from another script).
     raw: list[str] = field(default_factory=list)
-    #: For the summary: [target (SPEC §7), what was measured, met?]
+    #: For the summary: [target, what was measured, met?]
     targets: list[list[object]] = field(default_factory=list)
 
     def markdown(self) -> str:
@@ -107,10 +107,10 @@ class Section:
 
 
 def summary(sections: Sequence[Section], quick: bool) -> Table:
-    """The targets of SPEC §7 at a glance, from each section's own verdicts."""
+    """The performance targets at a glance, from each section's own verdicts."""
     rows = [row for section in sections for row in section.targets]
     notes = ["Quick run: fewer runs and sizes; the verdicts are indicative only."] if quick else []
-    return Table(["target (SPEC §7)", "measured", "met"], rows, notes=notes)
+    return Table(["target", "measured", "met"], rows, notes=notes)
 
 
 # -- numbers ------------------------------------------------------------------

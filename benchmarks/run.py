@@ -40,7 +40,7 @@ def sections(timer: str) -> dict[str, Callable[[bool], Section]]:
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Measure the targets of SPEC §7 and write the results as Markdown.",
+        description="Measure the project's performance targets and write the results as Markdown.",
     )
     parser.add_argument(
         "--quick",

@@ -1,4 +1,4 @@
-"""Start-up: ``--list`` of each lesson against ``import asyncio, anyio`` (SPEC §7).
+"""Start-up: ``--list`` of each lesson against ``import asyncio, anyio`` (target: 1.3×).
 
 Whole processes are timed: with hyperfine when it is installed (``-N``: no
 shell in between, warm-up runs first), else with ``time.perf_counter`` around
@@ -24,7 +24,7 @@ from benchmarks.report import Log, Section, Table, median, ms, ratio, verdict
 from benchmarks.suite import lesson_modules
 from benchmarks.worker import ROOT, worker_env
 
-TARGET = 1.3  # SPEC §7: --list of any lesson within 1.3x of the baseline
+TARGET = 1.3  # --list of any lesson within 1.3x of the baseline
 BASELINE_MODULES = "asyncio, anyio"
 BASELINE = f"import {BASELINE_MODULES}"
 #: The modern lessons (lessons_asyncio.modern) are plain asyncio: their
@@ -35,7 +35,7 @@ MODERN_BASELINE = "import asyncio"
 RUNNER_STDLIB = "argparse, dataclasses, shutil"
 #: hyperfine runs per round (see time_hyperfine)
 ROUND = 5
-#: Modules a lesson's --list has no use for (SPEC §4: only w8s4 imports HTTP
+#: Modules a lesson's --list has no use for (only w8s4 imports HTTP
 #: libraries; trio only on the trio backend; rich only for --timeline).
 HEAVY = ("trio", "anyio", "aiohttp", "httpx", "requests", "rich", "pygments", "pydoc")
 COMPILED = ("common", "lessons_asyncio", "lessons_anyio", "benchmarks")
@@ -208,7 +208,7 @@ def run(*, quick: bool, timer: str = "auto", log: Log = print) -> Section:
         f' baseline `python -c "{BASELINE}"` (a modern lesson with `python -c'
         f' "{MODERN_BASELINE}"`: it is plain asyncio), one pair after the other, so that both'
         " sides of each ratio see the same load on the machine; *baseline* is the"
-        f" baseline's median in that pair (target: ratio ≤ {TARGET:g}, SPEC §7). The"
+        f" baseline's median in that pair (target: ratio ≤ {TARGET:g}). The"
         " project is byte-compiled when the harness starts (see *Machine*). *Imports*:"
         f" the modules among {', '.join(HEAVY)} that the command imports, and its three"
         " biggest top-level imports in ms, from one `python -X importtime` run (which"

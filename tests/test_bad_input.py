@@ -4,8 +4,8 @@ Each row is one command a user could type, with something wrong in it: an
 unknown lesson or demo, a malformed number, conflicting options, a file that
 cannot be written, an output that cannot take the text.  Whatever the row,
 the command must say what is wrong in exactly one line on stderr, end with
-the documented exit code (2: usage error; 1: a failure outside the lesson;
-SPEC §4), print no traceback nor warning, and leave the folder it ran in as
+the documented exit code (2: usage error; 1: a failure outside the lesson),
+print no traceback nor warning, and leave the folder it ran in as
 it was (no page half-written, no temporary file left).
 
 Every row runs in a folder of its own (its working directory, prepared with

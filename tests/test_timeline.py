@@ -132,7 +132,7 @@ async def test_famine_port_columns():
     check_famine(await port_record("w8s2", "famine"), 80)
 
 
-# w8s6 fork (SPEC §2): >>> c1 0 s, forking 1 s, >>> c2 1 s, <<< c1 2 s,
+# w8s6 fork, as the video shows it: >>> c1 0 s, forking 1 s, >>> c2 1 s, <<< c1 2 s,
 # <<< c2 3 s, then nothing until the bound.
 FORK = [
     (0.0, "---------- zero"),
@@ -144,7 +144,7 @@ FORK = [
 ]
 FORK_SPANS = {"c1": (0, 2), "c2": (1, 3)}
 
-# w8s8 window (SPEC §2): job i lasts (i % 3) + 1 s, 4 at a time: 0-3 start at
+# w8s8 window, as the video shows it: job i lasts (i % 3) + 1 s, 4 at a time: 0-3 start at
 # 0; 0, 3 end at 1 and 4, 5 start; 1 ends at 2 and 6 starts; 2, 4, 6 end at 3
 # and 7 starts; 5 ends at 4; 7 ends at 5.
 WINDOW_STARTS = {0: 0, 1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 2, 7: 3}
