@@ -131,10 +131,10 @@ def overhead(kernel: Kernel, repeats: int, log: Log) -> tuple[Table, float]:
     inside = json.loads(kernel.execute(GC).stream())
     here = json.loads(_gc_here())
     table.notes.append(
-        f"A full `gc.collect()`, which the faithful runner makes at the end of each demo,"
-        f" takes {ms(inside['seconds'])} ms in the kernel ({inside['objects']:,} objects)"
-        f" and {ms(here['seconds'])} ms in a process that has run a demo"
-        f" ({here['objects']:,} objects)."
+        f"Why the runs collect only what they made (``gc.freeze()`` meanwhile): a full"
+        f" `gc.collect()` takes {ms(inside['seconds'])} ms in the kernel"
+        f" ({inside['objects']:,} objects) and {ms(here['seconds'])} ms in a process that has"
+        f" run a demo ({here['objects']:,} objects)."
     )
     return table, worst
 
