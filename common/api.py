@@ -36,6 +36,7 @@ import asyncio
 import math
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -59,6 +60,10 @@ def check_duration(duration: float | None) -> None:
         raise TypeError(f"duration must be a number of seconds, not {duration!r}")
     if not math.isfinite(duration) or not 0 < duration <= MAX_DURATION:
         raise ValueError(f"duration must be > 0 and <= {MAX_DURATION:g} s, not {duration!r}")
+
+
+def _no_time_passes() -> float:
+    return 0.0
 
 
 def check_backend(backend: str) -> None:
@@ -126,7 +131,11 @@ def run_demo(
         if not demo.is_async:
             from common.run_port import run_plain
 
-            return run_plain(demo, **common)
+            # A plain function runs no loop of the runner's: on virtual time
+            # no time passes for it (its lines all at 0 s, whatever the
+            # machine's load); on real time, the monotonic clock.
+            clock = _no_time_passes if virtual else time.monotonic
+            return run_plain(demo, clock=clock, **common)
         from common.run_port import run_port
 
         backend_options = anyio_options(backend, virtual, debug)
