@@ -192,7 +192,7 @@ class _Recording:
     def flush(self, stream: str) -> None:
         target = self.targets[stream]
         if target is not None:
-            target.flush()
+            _flush_open(target)
 
 
 _current: contextvars.ContextVar[_Recording | None] = contextvars.ContextVar(
@@ -239,9 +239,12 @@ class _Tap(io.TextIOBase):
         return len(text)
 
     def flush(self) -> None:
+        # also called when the tap is collected (io's finaliser closes it):
+        # by then the stream it stood in front of may be closed (a test's
+        # capture), and there is nothing left to flush
         run = _route()
         if run is None:
-            self.underlying.flush()
+            _flush_open(self.underlying)
         else:
             run.flush(self._stream)
 
@@ -254,6 +257,12 @@ class _Tap(io.TextIOBase):
     @property
     def encoding(self) -> str:  # type: ignore[override]
         return getattr(self.underlying, "encoding", None) or "utf-8"
+
+
+def _flush_open(stream: TextIO) -> None:
+    """``stream.flush()``, unless the stream is closed already."""
+    if not getattr(stream, "closed", False):
+        stream.flush()
 
 
 def _real(stream: TextIO | None) -> TextIO | None:
