@@ -25,7 +25,6 @@ The seed and how many moments: see tests/ctrl_c_cases.py.
 """
 
 import contextlib
-import gc
 import inspect
 import random
 import re
@@ -41,6 +40,7 @@ from tests.ctrl_c_cases import (
     SWALLOWS_ITS_CANCELLATION,
     VARIANTS,
     all_cases,
+    collecting_what_the_run_drops,
     lasting,
     never_awaited,
     run_case,
@@ -81,14 +81,6 @@ def says_bye(case):
     return "print('bye')" in source or 'print("bye")' in source
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _frozen_heap():
-    # the collections that close each faithful demo: only its own objects
-    gc.freeze()
-    yield
-    gc.unfreeze()
-
-
 def test_the_demos_that_last_are_found(left_alone):
     # every faithful demo that runs forever lasts (a port's may fail at once:
     # w8s9's boom), and every lesson that runs a loop has demos that last, in
@@ -121,9 +113,8 @@ def check_ctrl_c_at(case, moment, alone, caplog):
     where = case.replay(moment)
     before = resources()
     caplog.clear()
-    with warnings_caught() as caught:
+    with warnings_caught() as caught, collecting_what_the_run_drops():
         record, ctrl = run_case(case, moment)
-        gc.collect()
     assert [str(w.message) for w in caught] == never_awaited(case, True), where
     assert record.stopped == "interrupt", where
     # pressed at the moment, or at the end of the blocking sleep it fell in
