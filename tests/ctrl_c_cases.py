@@ -160,6 +160,14 @@ class CtrlC:
         self.loops = []
         #: the instants at which the loop had nothing to do (its clock jumped on)
         self.idle = []
+        #: the instants the clock moved to (a jump, a blocking sleep), in order
+        self.moved_to = []
+
+    def moved(self, now, by):
+        """The clock moved to ``now``: Ctrl-C if the moment has come."""
+        self.moved_to.append(now)
+        if self.due(now):
+            self.send(by)
 
     def due(self, now):
         return self.moment is not None and now >= self.moment
@@ -197,14 +205,12 @@ def pressing_loop(ctrl):
 
         def advance(self, seconds):
             super().advance(seconds)
-            if ctrl.due(self.time()):
-                ctrl.send("sleep")
+            ctrl.moved(self.time(), "sleep")
 
         def _jump_to_next_timer(self):
             ctrl.idle.append(self.time())
             super()._jump_to_next_timer()
-            if ctrl.due(self.time()):
-                ctrl.send("timer")
+            ctrl.moved(self.time(), "timer")
 
     return PressingLoop
 
@@ -235,8 +241,7 @@ def trio_clock_watched(ctrl):
         if idle:
             ctrl.idle.append(clock.current_time())
         real_jump(seconds)
-        if ctrl.due(clock.current_time()):
-            ctrl.send("timer" if idle else "sleep")
+        ctrl.moved(clock.current_time(), "timer" if idle else "sleep")
 
     clock.jump, clock._autojump = jump, autojump
     return clock
@@ -270,6 +275,8 @@ class Baseline:
     record: object
     #: the instants at which the loop had nothing to do (its clock jumped on)
     idle: list
+    #: the instants its clock moved to, and those at which it printed
+    instants: list
 
 
 @contextlib.contextmanager
@@ -299,7 +306,9 @@ def run_alone(case):
         with collecting_what_the_run_drops():
             record, ctrl = run_case(case, None)
     assert [str(w.message) for w in caught] == never_awaited(case), case.id
-    return Baseline(record, ctrl.idle)
+    # (as the Ctrl-C tests compare them too: to the microsecond)
+    printed = [t for chunk in record.chunks for t in (chunk.time, round(chunk.time, 6))]
+    return Baseline(record, ctrl.idle, sorted({*ctrl.moved_to, *printed}))
 
 
 def lasting(cases, left_alone):
