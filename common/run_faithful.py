@@ -83,6 +83,12 @@ def run_faithful(
     return record
 
 
+#: How many ``reporting_what_it_drops`` blocks are open, in any thread: the
+#: heap is frozen while there is one (the first freezes it, the last thaws it).
+_reporting = 0
+_reporting_lock = threading.Lock()
+
+
 @contextmanager
 def reporting_what_it_drops() -> Iterator[None]:
     """Tasks and futures that a demo drops report what they held ("Task
@@ -92,20 +98,24 @@ def reporting_what_it_drops() -> Iterator[None]:
     Only what the run made is examined: the objects that were there before
     are frozen meanwhile (``gc.freeze``; in a Jupyter kernel, tens of
     thousands more than in a script: a full collection there costs some
-    150 ms).  Two runs at once in two threads only make the later collection
-    slower: nothing else depends on it.  If the caller froze the heap already
-    (the tests do, around each run), that freeze is left as it is, not undone:
-    what it froze is not the run's either.
+    150 ms).  The blocks nest (the tests open one around each run, to collect
+    what the run leaves after it): the heap stays frozen until the outermost
+    one ends.  Two runs at once in two threads only make the later collection
+    slower: nothing else depends on it.
     """
-    ours = gc.get_freeze_count() == 0
-    if ours:
-        gc.freeze()
+    global _reporting
+    with _reporting_lock:
+        if _reporting == 0:
+            gc.freeze()
+        _reporting += 1
     try:
         yield
     finally:
         gc.collect()
-        if ours:
-            gc.unfreeze()
+        with _reporting_lock:
+            _reporting -= 1
+            if _reporting == 0:
+                gc.unfreeze()
 
 
 def _press_ctrl_c(interrupt: Interrupt) -> None:

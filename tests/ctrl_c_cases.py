@@ -11,7 +11,6 @@ time.
 
 import contextlib
 import dataclasses
-import gc
 import os
 import random
 import signal
@@ -21,6 +20,7 @@ import warnings
 import pytest
 
 from common.ctrl_c import Interrupt, handling_sigint
+from common.run_faithful import reporting_what_it_drops
 from common.runner import run_demo
 from common.virtual import VirtualEventLoop, repeatable_trio
 from tests.harness import lesson, lesson_names, modern_lesson_names
@@ -279,23 +279,18 @@ class Baseline:
     instants: list
 
 
-@contextlib.contextmanager
 def collecting_what_the_run_drops():
     """Run the block, then collect the garbage that it made: a coroutine
     dropped unawaited warns then, a socket dropped open is closed then.
 
-    Only what the block made is examined: what was there before is frozen
-    meanwhile (``gc.freeze``), as the runner does around a faithful demo (it
-    leaves a caller's freeze in place).  A full collection of the suite's
-    heap costs tens of milliseconds, more than most runs: what existed before
-    the run is not the run's, and only the run's leftovers are looked for.
+    Only what the block made is examined, as the runner does around a
+    faithful demo and with the runner's own context manager: what was there
+    before is frozen meanwhile (``gc.freeze``).  A full collection of the
+    suite's heap costs tens of milliseconds, more than most runs: what existed
+    before the run is not the run's, and only the run's leftovers are looked
+    for.  The runner's block inside this one leaves the heap frozen.
     """
-    gc.freeze()
-    try:
-        yield
-        gc.collect()
-    finally:
-        gc.unfreeze()
+    return reporting_what_it_drops()
 
 
 def run_alone(case):
