@@ -6,7 +6,8 @@ check.  The seed changes from run to run; set ``LESSONS_CTRL_C_SEED`` to replay
 one (every failure message gives it, with the moment).
 ``LESSONS_CTRL_C_MOMENTS`` (default 3) and ``LESSONS_CTRL_C_REAL`` (default 1;
 0: none) set how many random moments each demo gets, on virtual and on real
-time.
+time (on virtual time, moments at which Ctrl-C lands at the same instant are
+one run).
 """
 
 import contextlib

@@ -7,7 +7,8 @@ tests run, not when they are collected: one test per lesson and variant, one
 subtest per moment.
 
 Ctrl-C comes at seeded-random moments of the demo's run, and at instants
-where it has something scheduled.  The signal is a real SIGINT, sent to the
+where it has something scheduled (moments at which it would land at the same
+instant of the run give one run: see ``distinct``).  The signal is a real SIGINT, sent to the
 main thread as the demo's virtual clock goes past the moment (as the loop,
 with nothing to do, jumps to its next event: Ctrl-C lands there as it would
 have at the moment itself, since nothing happens in between; or while
