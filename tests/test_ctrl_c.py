@@ -42,6 +42,7 @@ from tests.ctrl_c_cases import (
     SHOWS_NEVER_RETRIEVED,
     SWALLOWS_ITS_CANCELLATION,
     VARIANTS,
+    Baseline,
     all_cases,
     collecting_what_the_run_drops,
     lasting,
@@ -214,3 +215,13 @@ def test_what_a_run_drops_is_collected_after_it():
     messages = [re.sub(r"'.*'", "…", str(w.message)) for w in caught]
     assert messages == ["coroutine … was never awaited"]
     assert gc.get_freeze_count() == 0
+
+
+def test_moments_that_land_at_the_same_instant_are_one_run():
+    # the clock moves to 1, 2 and 3.5 and the demo prints at 2.5: Ctrl-C at
+    # 0.3, 0.9 or 1.0 lands at 1 (the run at 1.0 checks the most), at 2.2 or
+    # 2.5 by 2.5, at 2.7 by 3.5 (what it printed at 2.5 sets 2.5 and 2.7
+    # apart), past the last instant as it is
+    alone = Baseline(record=None, idle=[0.0], instants=[0.0, 1.0, 2.0, 2.5, 3.5])
+    chosen = [0.9, 0.3, 1.0, 1.2, 2.2, 2.5, 2.7, 3.6]
+    assert distinct(chosen, alone) == [1.0, 1.2, 2.5, 2.7, 3.6]
