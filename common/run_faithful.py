@@ -111,11 +111,13 @@ def reporting_what_it_drops() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.collect()
-        with _reporting_lock:
-            _reporting -= 1
-            if _reporting == 0:
-                gc.unfreeze()
+        try:
+            gc.collect()
+        finally:
+            with _reporting_lock:
+                _reporting -= 1
+                if _reporting == 0:
+                    gc.unfreeze()
 
 
 def _press_ctrl_c(interrupt: Interrupt) -> None:

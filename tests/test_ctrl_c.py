@@ -26,6 +26,7 @@ The seed and how many moments: see tests/ctrl_c_cases.py.
 """
 
 import contextlib
+import functools
 import gc
 import inspect
 import random
@@ -97,6 +98,7 @@ def characters(record):
     ]
 
 
+@functools.cache
 def says_bye(case):
     """Does the demo print the seed's ``bye`` on Ctrl-C?"""
     source = inspect.getsource(case.lesson_demo().func)
