@@ -20,7 +20,7 @@ the exercise (see :mod:`common.exercises.sandbox`).
   and exits.
 
 Both take their real-time limits as a :class:`~common.exercises.watchdog.Limits`
-(the defaults unless told).
+(the defaults unless told; the child, as JSON in ``LIMITS``).
 """
 
 from __future__ import annotations
