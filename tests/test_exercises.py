@@ -5,26 +5,53 @@ statements describe.
 The wrong solutions live in ``tests/exercises/NAME/wrong_*.py``; the first
 line of each says the mistake it makes (``# mistake: no limit``).  They are
 graded in this process with :func:`common.exercises.check`, as a notebook
-would; the command line's subprocess has its own tests
-(``test_exercises_cli.py``).
+would, once per session (the ``graded`` fixture); the command line's
+subprocess has its own tests (``test_exercises_cli.py``).
 """
 
+import functools
 import re
+import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from common.exercises import check
+from common.exercises.catalogue import HERE as CATALOGUE
 from common.exercises.catalogue import exercises, reference_path, starter_path, statement
 from common.exercises.lessons.w8s8 import window_schedule
+from common.exercises.watchdog import Limits
+from tests.exercises import STOP_SOON
 
 HERE = Path(__file__).resolve().parent / "exercises"
-NAMES = list(exercises())
+#: the names, from the starter files (importing every lesson's exercises is
+#: left to the tests, not done while collecting them)
+NAMES = sorted(path.stem for path in (CATALOGUE / "starters").glob("w8s*.py"))
 LESSONS = ("w8s2", "w8s4", "w8s5", "w8s6", "w8s7", "w8s8", "w8s9")
+
+#: The wrong solutions that only the watchdog stops, and how it stops every
+#: run of each: graded with STOP_SOON (a few tenths of a second, where the
+#: limits learners get take one to three seconds).
+STOPPED = {
+    # `from time import sleep` is the real one: it holds the loop three seconds
+    "w8s9_blocking/wrong_from_import": "held",
+    # the consumer waits for an item that never comes
+    "w8s8_pipeline/wrong_never_closed": "idle",
+    # the producer waits at its first send for a consumer that never started
+    "w8s8_pipeline/wrong_one_after_the_other": "idle",
+    # nothing stops the loop (the group) once everything is over
+    "w8s6_fork_stop/wrong_never_stopped": "idle",
+    "w8s6_fork_stop_anyio/wrong_never_cancelled": "idle",
+}
 
 
 def wrong_solutions():
     return sorted(HERE.glob("*/wrong_*.py"))
+
+
+def wrong_id(path):
+    return f"{path.parent.name}/{path.stem}"
 
 
 def declared_mistake(path):
@@ -36,11 +63,24 @@ def declared_mistake(path):
     return found.group(1), found.group(2)
 
 
+@pytest.fixture(scope="session")
+def graded():
+    """``graded(name, path, limits=None)``: the file graded in this process,
+    once per session whichever tests ask for it."""
+
+    @functools.cache
+    def grade(name, path, limits=None):
+        return check(name, path, limits=limits)
+
+    return grade
+
+
 # --------------------------------------------------------------------------
 # The catalogue
 
 
 def test_at_least_ten_exercises_and_one_per_lesson_in_both_styles():
+    assert sorted(exercises()) == NAMES
     assert len(NAMES) >= 10
     for lesson in LESSONS:
         styles = {e.style for e in exercises().values() if e.lesson == lesson}
@@ -53,6 +93,7 @@ def test_every_exercise_has_its_files_and_three_wrong_solutions():
         assert f"check {name}" in statement(name)
         assert len(list((HERE / name).glob("wrong_*.py"))) >= 3, name
     assert {p.parent.name for p in wrong_solutions()} == set(NAMES)
+    assert set(STOPPED) <= {wrong_id(p) for p in wrong_solutions()}
 
 
 def test_anyio_exercises_are_graded_on_both_backends():
@@ -89,8 +130,8 @@ def test_window_schedule_first_come_first_served():
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_reference_passes_on_every_backend(name):
-    result = check(name, reference_path(name))
+def test_reference_passes_on_every_backend(name, graded):
+    result = graded(name, reference_path(name))
     assert [(o.run.backend, o.passed) for o in result.outcomes] == [
         (b, True) for b in exercises()[name].backends
     ], str(result)
@@ -98,18 +139,19 @@ def test_reference_passes_on_every_backend(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_starter_is_not_a_solution(name):
-    result = check(name, starter_path(name))
+def test_starter_is_not_a_solution(name, graded):
+    result = graded(name, starter_path(name))
     assert not result.passed
     # a blank starter prints nothing; a debugging exercise's starter has the bug
     assert all(o.mistake for o in result.outcomes), str(result)
 
 
-@pytest.mark.parametrize("path", wrong_solutions(), ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_wrong_solution_fails_with_its_hint(path):
+@pytest.mark.parametrize("path", wrong_solutions(), ids=wrong_id)
+def test_wrong_solution_fails_with_its_hint(path, graded):
     mistake, only = declared_mistake(path)
     exercise = exercises()[path.parent.name]
-    result = check(exercise.name, path)
+    stopped = STOPPED.get(wrong_id(path))
+    result = graded(exercise.name, path, STOP_SOON if stopped else None)
     assert not result.passed
     for outcome in result.outcomes:
         if only is not None and outcome.run.backend != only:
@@ -118,6 +160,83 @@ def test_wrong_solution_fails_with_its_hint(path):
         assert not outcome.passed
         assert outcome.mistake == mistake, str(result)
         assert outcome.explanation and outcome.hint
+        if stopped:
+            # the watchdog's decision, under the limits given
+            assert outcome.run.problem == stopped, str(result)
     hints = {m.key: m.hint for m in exercise.mistakes}
     if mistake in hints:
         assert hints[mistake] in str(result)
+
+
+# --------------------------------------------------------------------------
+# From Python (a notebook cell's function)
+
+
+def test_the_python_api_reports_a_function_and_its_timelines():
+    namespace = {}
+    exec(reference_path("w8s2_taskgroup").read_text(), namespace)
+    saved = sys.stdout, sys.stderr
+    good = check("w8s2_taskgroup", namespace["main"])
+    assert (sys.stdout, sys.stderr) == saved  # the run's streams are put back
+    assert good and "passed" in str(good)
+
+    async def main():  # the sequential mistake, written in a notebook cell
+        morceaux = namespace["morceaux"]
+        print([await morceaux("run1"), await morceaux("run2")])
+
+    main.__globals__.update(morceaux=namespace["morceaux"])
+    bad = check("w8s2_taskgroup", main)
+    assert not bad
+    assert [o.mistake for o in bad.outcomes] == ["sequential", "sequential"]
+    html = bad._repr_html_()
+    assert html.count("<svg") == 2 and "expected" in html and "yours" in html
+
+
+def test_the_python_api_stops_code_that_holds_the_loop():
+    holding = threading.Event()
+
+    async def main():
+        holding.set()  # from here on, the loop is never given back
+        while True:
+            pass
+
+    result = check("w8s9_blocking", main, limits=STOP_SOON)
+    assert holding.is_set()
+    (outcome,) = result.outcomes
+    # stopped by the watchdog: held for longer than the budget given, or
+    # over the budget of processor time (whichever it saw first), and said
+    # where the code holds the loop
+    assert outcome.run.problem in ("held", "cpu"), str(result)
+    assert outcome.mistake in ("endless loop", "blocking call")
+    assert f"over {STOP_SOON.cpu:g} s" in outcome.explanation or (
+        f"after {STOP_SOON.cpu:g} s of processor time" in outcome.explanation
+    )
+    assert "in main: while True:" in outcome.explanation
+    assert Limits().cpu != STOP_SOON.cpu
+
+
+def test_a_coroutine_only_the_collector_frees_is_still_found_and_the_collector_left_alone():
+    import gc
+
+    async def main():
+        import asyncio
+
+        class Holder:
+            pass
+
+        held = Holder()
+        held.itself, held.coroutine = held, asyncio.sleep(1)  # a cycle: freed by the collector
+        del held
+
+    assert gc.get_freeze_count() == 0  # the suite freezes nothing of its own
+    result = check("w8s9_blocking", main)
+    assert [o.run.unawaited for o in result.outcomes] == [["sleep"]], str(result)
+    assert gc.get_freeze_count() == 0  # nothing set aside any more
+    # a freeze of the caller's own is not undone (objects in it may be freed,
+    # the count goes down as they are)
+    gc.freeze()
+    try:
+        assert not check("w8s9_blocking", main)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -18,7 +18,9 @@ backend passed; printed, the report; displayed in a notebook, the expected
 and actual timelines.  It runs the code in this process (a notebook's
 function cannot move to another one), so its budgets are softer than the
 command line's, which grades in a subprocess with hard limits: see
-:mod:`common.exercises.driver`.
+:mod:`common.exercises.driver`.  Its real-time limits are
+:class:`~common.exercises.watchdog.Limits` (``limits=``; the defaults unless
+given).
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from common.exercises.grader import Result
+    from common.exercises.watchdog import Limits
 
 
-def check(name: str, code: Any) -> Result:
+def check(name: str, code: Any, *, limits: Limits | None = None) -> Result:
     """Grade ``code`` (a module, the entry function, or a file's path) as ``name``."""
     from common.exercises import driver, grader, learner
     from common.exercises.catalogue import get
@@ -54,13 +57,13 @@ def check(name: str, code: Any) -> Result:
             loaded.append(learner.from_file(path, top))
             return loaded[0]
 
-        return grader.result(exercise, driver.runs_here_loading(exercise, load, str(path)))
+        return grader.result(exercise, driver.runs_here_loading(exercise, load, str(path), limits))
     try:
         loaded_code = learner.from_object(code, exercise.entry)
     except learner.NotGradable as exc:
         runs = [Run(b, problem=exc.kind, message=exc.message) for b in exercise.backends]
         return grader.result(exercise, runs)
-    return grader.result(exercise, driver.runs_here(exercise, loaded_code))
+    return grader.result(exercise, driver.runs_here(exercise, loaded_code, limits))
 
 
 __all__ = ["check"]

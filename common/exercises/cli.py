@@ -3,6 +3,10 @@
 Exit codes: ``check`` 0 passed, 1 not yet (or code that cannot be graded),
 2 a usage error (an unknown exercise, a missing argument); ``start`` 1 when
 the file exists (``--force`` replaces it) or cannot be written.
+
+:func:`main` takes the arguments (``sys.argv[1:]`` unless given) and the
+grading's real-time limits (the defaults unless given: the tests pass
+smaller ones); ``check`` always grades in a subprocess.
 """
 
 from __future__ import annotations
@@ -16,9 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from common.exercises import catalogue
-
-#: real seconds the grading subprocess may take before it is killed
-WALL_LIMIT = 60.0
+from common.exercises.watchdog import Limits
 
 
 def _exercise(parser: argparse.ArgumentParser, name: str) -> str:
@@ -60,24 +62,27 @@ def cmd_solution(name: str) -> int:
     return 0
 
 
-def grade_file(name: str, path: Path) -> list[dict[str, object]] | str:
+def grade_file(name: str, path: Path, limits: Limits) -> list[dict[str, object]] | str:
     """The runs, graded in a subprocess; or why there are none."""
     root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
     env.pop("LESSONS_VIRTUAL_TIME", None)
+    command = [sys.executable, "-B", "-m", "common.exercises.driver", name, str(path.resolve())]
+    if limits != Limits():
+        command.append(json.dumps(limits.to_json()))
     try:
         child = subprocess.run(
-            [sys.executable, "-B", "-m", "common.exercises.driver", name, str(path.resolve())],
+            command,
             capture_output=True,
             text=True,
-            timeout=WALL_LIMIT,
+            timeout=limits.wall,
             env=env,
             cwd=path.resolve().parent,
             stdin=subprocess.DEVNULL,
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return f"stopped after {WALL_LIMIT:g} s of real time"
+        return f"stopped after {limits.wall:g} s of real time"
     try:
         runs = json.loads(child.stdout)
     except ValueError:
@@ -87,14 +92,14 @@ def grade_file(name: str, path: Path) -> list[dict[str, object]] | str:
     return runs  # type: ignore[no-any-return]
 
 
-def cmd_check(name: str, path: Path) -> int:
+def cmd_check(name: str, path: Path, limits: Limits) -> int:
     from common.exercises import grader, learner
     from common.exercises.model import Run
 
     exercise = catalogue.get(name)
     try:
         learner.compile_source(learner.read_source(path), str(path))
-        graded = grade_file(name, path)
+        graded = grade_file(name, path, limits)
     except learner.NotGradable as exc:
         runs = [
             Run(b, problem=exc.kind, message=exc.message, details=exc.details)
@@ -129,7 +134,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, limits: Limits | None = None) -> int:
     p = parser()
     args = p.parse_args(argv)
     if args.command == "list":
@@ -139,4 +144,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_start(args.name, args.dir, args.force)
     if args.command == "solution":
         return cmd_solution(args.name)
-    return cmd_check(args.name, args.file)
+    return cmd_check(args.name, args.file, limits or Limits())

@@ -9,15 +9,18 @@ the exercise (see :mod:`common.exercises.sandbox`).
   main thread), which stops Python code and blocking system calls.  In a
   notebook (an event loop already runs in the main thread) or from another
   thread, the grading runs in a thread, where that last resort does not
-  exist: code that never gives the loop back is left running after
-  :data:`WALL_LIMIT`, and said so.
+  exist: code that never gives the loop back is left running after the
+  limits' ``wall`` seconds, and said so.
 * :func:`child_main`: the command line's subprocess (``python -m
-  common.exercises.driver NAME FILE``), with limits the code cannot lift:
+  common.exercises.driver NAME FILE [LIMITS]``), with limits the code cannot lift:
   processor time, memory, no file written or changed (an audit hook, and a
   file size limit of 0), no connection but to this machine (an audit hook).
   It prints the runs as JSON on the standard output it was given, which
   nothing else may write to; when a budget runs out it prints what it has
   and exits.
+
+Both take their real-time limits as a :class:`~common.exercises.watchdog.Limits`
+(the defaults unless told; the child, as JSON in ``LIMITS``).
 """
 
 from __future__ import annotations
@@ -34,12 +37,8 @@ from typing import Any
 
 from common.exercises.learner import Code, NotGradable, from_file
 from common.exercises.model import Exercise, Run
-from common.exercises.sandbox import Session, Stopped
-from common.exercises.watchdog import Watchdog
-
-CPU_BUDGET = 2.0
-#: real seconds a notebook waits for a grading it cannot interrupt
-WALL_LIMIT = 60.0
+from common.exercises.sandbox import Session, Stopped, older_objects_set_aside
+from common.exercises.watchdog import Limits, Watchdog
 
 
 def _top_level_capped(load: Callable[[], None]) -> None:
@@ -59,31 +58,33 @@ def _grade(
     filename: str,
     stop: Callable[[str, str], None],
     sessions: list[Session],
+    limits: Limits,
 ) -> list[Run]:
-    watchdog = Watchdog(filename, cpu_budget=CPU_BUDGET, stop=stop)
+    watchdog = Watchdog(filename, limits=limits, stop=stop)
     watchdog.start()
     runs: list[Run] = []
     try:
-        try:
-            code = load(_top_level_capped)
-        except NotGradable as exc:
-            return [
-                Run(b, problem=exc.kind, message=exc.message, details=exc.details)
-                for b in exercise.backends
-            ]
-        for backend in exercise.backends:
-            watchdog.restart()
-            session = Session(exercise, code, backend, watchdog)
-            sessions.append(session)
-            runs.append(session.run())
+        with older_objects_set_aside():
+            try:
+                code = load(_top_level_capped)
+            except NotGradable as exc:
+                return [
+                    Run(b, problem=exc.kind, message=exc.message, details=exc.details)
+                    for b in exercise.backends
+                ]
+            for backend in exercise.backends:
+                watchdog.restart()
+                session = Session(exercise, code, backend, watchdog)
+                sessions.append(session)
+                runs.append(session.run())
     finally:
         watchdog.close()
     return runs
 
 
-def runs_here(exercise: Exercise, code: Code) -> list[Run]:
+def runs_here(exercise: Exercise, code: Code, limits: Limits | None = None) -> list[Run]:
     """Grade code already loaded (a module or a function), in this process."""
-    return runs_here_loading(exercise, lambda _: code, code.filename)
+    return runs_here_loading(exercise, lambda _: code, code.filename, limits)
 
 
 def _loop_running() -> bool:
@@ -101,32 +102,34 @@ def runs_here_loading(
     exercise: Exercise,
     load: Callable[[Callable[[Callable[[], None]], None]], Code],
     filename: str,
+    limits: Limits | None = None,
 ) -> list[Run]:
     """Load the code under the watchdog (a file's top level), then grade it here.
 
     Where an event loop already runs in this thread (a Jupyter kernel runs
     one), a thread of its own does the grading, and this one waits for it.
     """
+    limits = limits or Limits()
     if not _loop_running():
-        return _runs_here(exercise, load, filename)
+        return _runs_here(exercise, load, filename, limits)
     done: list[list[Run]] = []
     failed: list[BaseException] = []
 
     def grade() -> None:
         try:
-            done.append(_runs_here(exercise, load, filename))
+            done.append(_runs_here(exercise, load, filename, limits))
         except BaseException as exc:  # ours, to raise in the caller's thread
             failed.append(exc)
 
     thread = threading.Thread(target=grade, name="exercise grading", daemon=True)
     thread.start()
-    thread.join(WALL_LIMIT)
+    thread.join(limits.wall)
     if failed:
         raise failed[0]
     if done:
         return done[0]
     message = (
-        f"still running after {WALL_LIMIT:g} s of real time: code that never gives the"
+        f"still running after {limits.wall:g} s of real time: code that never gives the"
         " loop back cannot be stopped from a notebook (restart the kernel)"
     )
     return [Run(b, problem="cpu", message=message) for b in exercise.backends]
@@ -136,6 +139,7 @@ def _runs_here(
     exercise: Exercise,
     load: Callable[[Callable[[Callable[[], None]], None]], Code],
     filename: str,
+    limits: Limits,
 ) -> list[Run]:
     main = threading.get_ident() == threading.main_thread().ident
     stopped: list[tuple[str, str]] = []
@@ -159,7 +163,7 @@ def _runs_here(
 
     try:
         try:
-            return _grade(exercise, load, filename, stop, sessions)
+            return _grade(exercise, load, filename, stop, sessions, limits)
         finally:
             with lock:
                 finished = True
@@ -173,10 +177,10 @@ def _runs_here(
         return [*done, *([last] if last else []), *rest]
 
 
-def _limit_resources() -> None:
+def _limit_resources(limits: Limits) -> None:
     import resource
 
-    cpu = int(CPU_BUDGET * 3) + 5
+    cpu = int(limits.cpu * 3) + 5
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write fails instead of killing us
@@ -236,6 +240,7 @@ def child_main(argv: list[str]) -> None:
 
     exercise = get(argv[0])
     path = Path(argv[1])
+    limits = Limits.from_json(json.loads(argv[2])) if len(argv) > 2 else Limits()
     # our result goes to the standard output we were given; the learner's
     # stray writes to file descriptors 1 and 2 go nowhere
     result = os.fdopen(os.dup(1), "w", encoding="utf-8")
@@ -243,7 +248,7 @@ def child_main(argv: list[str]) -> None:
     os.dup2(null, 1)
     os.dup2(null, 2)
     _before_the_guard(exercise.backends)
-    _limit_resources()
+    _limit_resources(limits)
     sys.addaudithook(_guard)
     sessions: list[Session] = []
     lock = threading.Lock()
@@ -261,7 +266,7 @@ def child_main(argv: list[str]) -> None:
         emit([*done, *last, *rest])
         os._exit(0)
 
-    runs = _grade(exercise, lambda top: from_file(path, top), str(path), stop, sessions)
+    runs = _grade(exercise, lambda top: from_file(path, top), str(path), stop, sessions, limits)
     emit(runs)
     result.close()
     # now, without waiting for threads their code may have left running

@@ -1,26 +1,28 @@
 """The budgets: processor time, virtual time, and a loop that stops answering.
 
-A thread watches the run.  Every :data:`TICK` it posts a *beat* (an empty
+A thread watches the run.  Every ``tick`` it posts a *beat* (an empty
 callback) to the event loop; a loop that runs callbacks answers at once.
+The real-time limits are the fields of :class:`Limits` (its defaults are the
+ones learners get; tests pass smaller ones).
 
 * A beat left unanswered means the loop is held: the learner's code runs
   without giving it back (a busy loop, a blocking call), while the virtual
-  clock stands still.  Held for :data:`HELD_CPU` of the main thread's
-  processor time (a computation), or for :data:`HELD` of real time (a call
+  clock stands still.  Held for ``held_cpu`` of the main thread's
+  processor time (a computation), or for ``held`` of real time (a call
   that waits), the place in their code is noted once (a "blocking call").
   A short hold is not one: making an HTTP client loads certificates, which
   takes a few milliseconds, and more on a busy machine.
-* More than ``cpu_budget`` seconds of processor time, or a loop held for as
+* More than ``cpu`` seconds of processor time, or a loop held for as
   long in real time: an endless loop.
 * A virtual clock past the virtual budget: it runs too long.
 * A loop that answers, but neither moves its clock, nor runs the learner's
-  code, nor spends more than :data:`BUSY` of the time on the processor for
-  :data:`IDLE`: nothing will ever wake it (it waits for ever).  The run
+  code, nor spends more than ``busy`` of the time on the processor for
+  ``idle``: nothing will ever wake it (it waits for ever).  The run
   has no deadline of its own, so that a loop with nothing to do really waits.
 
 Then the run is first asked to stop from inside the loop (``cancel``, posted
 like a beat: the run's cancel scope, or ``loop.stop``); if it is still running
-:data:`GRACE` later, it is stopped from outside (``stop``, the caller's: in the
+``grace`` later, it is stopped from outside (``stop``, the caller's: in the
 command line's subprocess, end the process; in a notebook, interrupt the
 main thread).
 """
@@ -32,17 +34,42 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from common.exercises.model import Blocking
 
-TICK = 0.02
-HELD = 0.8
-HELD_CPU = 0.2
-IDLE = 1.0
-#: the share of real time a waiting loop may spend on the processor (beats;
-#: trio's clock looking for a timer every few milliseconds)
-BUSY = 0.1
-GRACE = 1.0
+
+@dataclass(frozen=True)
+class Limits:
+    """The grading's real-time limits, in seconds (``busy`` is a share)."""
+
+    #: processor time a run may use (and real time a loop may be held)
+    cpu: float = 2.0
+    #: how often the watchdog looks
+    tick: float = 0.02
+    #: real time, and processor time, a loop held is a blocking call after
+    held: float = 0.8
+    held_cpu: float = 0.2
+    #: real time a loop with nothing to do is waiting for ever after
+    idle: float = 1.0
+    #: the share of real time a waiting loop may spend on the processor (beats;
+    #: trio's clock looking for a timer every few milliseconds)
+    busy: float = 0.1
+    #: real time between asking the run to stop and stopping it from outside
+    grace: float = 1.0
+    #: real time before the grading is given up: the command line ends its
+    #: subprocess, a notebook stops waiting for its thread
+    wall: float = 60.0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Limits:
+        return cls(**{k: float(v) for k, v in data.items()})
+
+
 #: virtual seconds past which a clock has jumped to a sleep without end
 FOREVER = 1e9
 
@@ -71,12 +98,13 @@ class Watchdog(threading.Thread):
         self,
         filename: str,
         *,
-        cpu_budget: float,
+        limits: Limits,
         stop: Callable[[str, str], None],
     ) -> None:
         super().__init__(name="exercise watchdog", daemon=True)
         self.filename = filename
-        self.cpu_budget = cpu_budget
+        self.limits = limits
+        self.cpu_budget = limits.cpu
         self._stop_run = stop
         self._main = threading.get_ident()
         self._done = threading.Event()
@@ -134,10 +162,10 @@ class Watchdog(threading.Thread):
         self._sent = None
 
     def run(self) -> None:
-        while not self._done.wait(TICK):
+        while not self._done.wait(self.limits.tick):
             with self._lock:
                 reason = self._check()
-                if self.soft is not None and time.monotonic() - self._soft_at > GRACE:
+                if self.soft is not None and time.monotonic() - self._soft_at > self.limits.grace:
                     reason = self.soft
                 elif reason is not None and self._post is not None and self._cancel:
                     # ask the loop to stop the run: it answers unless it is held
@@ -198,7 +226,10 @@ class Watchdog(threading.Thread):
                     self._sent = None
             else:
                 held_for = now - self._sent
-        if held_for > HELD or (held_for and self._main_cpu() - self._sent_cpu > HELD_CPU):
+        limits = self.limits
+        if held_for > limits.held or (
+            held_for and self._main_cpu() - self._sent_cpu > limits.held_cpu
+        ):
             where = self._where()
             if where not in self._places:
                 self._places.add(where)
@@ -236,11 +267,11 @@ class Watchdog(threading.Thread):
             # time passes, or their code runs (a loop of sleep(0)): not idle
             self._last_clock = clock
             self._quiet_since, self._quiet_cpu = now, main_cpu
-        elif quiet_for > IDLE and main_cpu - self._quiet_cpu > quiet_for * BUSY:
+        elif quiet_for > limits.idle and main_cpu - self._quiet_cpu > quiet_for * limits.busy:
             # the loop keeps running (a loop of sleep(0), which lets no time
             # pass): the processor-time budget will stop it, if it never ends
             self._quiet_since, self._quiet_cpu = now, main_cpu
-        elif quiet_for > IDLE:
+        elif quiet_for > limits.idle:
             return "idle", (
                 f"your code waits for ever at {clock:g} s: nothing is left to run"
                 " and nothing will wake it up"
