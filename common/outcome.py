@@ -16,7 +16,6 @@ that each case can be compiled, and run, on its own.
 
 from __future__ import annotations
 
-import gc
 import re
 import traceback
 import warnings
@@ -24,6 +23,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from common.collecting import collecting_what_it_drops
 
 
 @dataclass
@@ -82,20 +83,22 @@ def observe() -> Iterator[Outcome]:
     A coroutine that is dropped without being awaited warns when it is freed:
     at once in CPython, unless something still refers to it (the traceback of
     an exception, say), hence the exception is kept only in words and
-    ``gc.collect()`` runs before the warnings are read.  ``KeyboardInterrupt``
+    what the block made is collected before the warnings are read
+    (:func:`common.collecting.collecting_what_it_drops`).  ``KeyboardInterrupt``
     and cancellation are not caught: they are not outcomes, they stop the demo.
     """
     outcome = Outcome()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            yield outcome
-        except Exception as exc:
-            outcome.error_type, outcome.error = type(exc), describe(exc)
-            outcome.warnings_before_error = len(caught)
-            _let_go(exc)
+            with collecting_what_it_drops():
+                try:
+                    yield outcome
+                except Exception as exc:
+                    outcome.error_type, outcome.error = type(exc), describe(exc)
+                    outcome.warnings_before_error = len(caught)
+                    _let_go(exc)
         finally:
-            gc.collect()
             outcome.warnings = list(caught)
 
 

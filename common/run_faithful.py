@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from common.collecting import collecting_what_it_drops
 from common.ctrl_c import Interrupt
 from common.lesson import Demo
 from common.record import Record, recording
@@ -52,7 +53,7 @@ def run_faithful(
     with (
         use_timer(Timer(loop.time)),
         recording(loop.time, echo=echo, stdout=stdout, stderr=stderr) as record,
-        reporting_what_it_drops(),
+        collecting_what_it_drops(),
     ):
         try:
             with blocking_sleep_moves_clock(advance):
@@ -81,43 +82,6 @@ def run_faithful(
             _close_loop(loop)
     record.stopped = interrupt.stopped()
     return record
-
-
-#: How many ``reporting_what_it_drops`` blocks are open, in any thread: the
-#: heap is frozen while there is one (the first freezes it, the last thaws it).
-_reporting = 0
-_reporting_lock = threading.Lock()
-
-
-@contextmanager
-def reporting_what_it_drops() -> Iterator[None]:
-    """Tasks and futures that a demo drops report what they held ("Task
-    exception was never retrieved") when collected: at the end of the block,
-    while the recording still runs, rather than at some later point.
-
-    Only what the run made is examined: the objects that were there before
-    are frozen meanwhile (``gc.freeze``; in a Jupyter kernel, tens of
-    thousands more than in a script: a full collection there costs some
-    150 ms).  The blocks nest (the tests open one around each run, to collect
-    what the run leaves after it): the heap stays frozen until the outermost
-    one ends.  Two runs at once in two threads only make the later collection
-    slower: nothing else depends on it.
-    """
-    global _reporting
-    with _reporting_lock:
-        if _reporting == 0:
-            gc.freeze()
-        _reporting += 1
-    try:
-        yield
-    finally:
-        try:
-            gc.collect()
-        finally:
-            with _reporting_lock:
-                _reporting -= 1
-                if _reporting == 0:
-                    gc.unfreeze()
 
 
 def _press_ctrl_c(interrupt: Interrupt) -> None:

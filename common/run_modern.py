@@ -17,10 +17,10 @@ import contextvars
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from common.collecting import collecting_what_it_drops
 from common.ctrl_c import Interrupt
 from common.lesson import Demo
 from common.record import Record, recording
-from common.run_faithful import reporting_what_it_drops
 from common.timer import Timer, use_timer
 from common.virtual import VirtualEventLoop
 from common.virtual_sleep import blocking_sleep_moves_clock
@@ -72,7 +72,7 @@ def run_modern(
         with (
             use_timer(Timer(loop.time)),
             recording(loop.time, echo=echo, stdout=stdout, stderr=stderr) as record,
-            reporting_what_it_drops(),
+            collecting_what_it_drops(),
             blocking_sleep_moves_clock(advance),
         ):
             try:

@@ -20,8 +20,8 @@ import warnings
 
 import pytest
 
+from common.collecting import collecting_what_it_drops
 from common.ctrl_c import Interrupt, handling_sigint
-from common.run_faithful import reporting_what_it_drops
 from common.runner import run_demo
 from common.virtual import VirtualEventLoop, repeatable_trio
 from tests.harness import lesson, lesson_names, modern_lesson_names
@@ -280,26 +280,14 @@ class Baseline:
     instants: list
 
 
-def collecting_what_the_run_drops():
-    """Run the block, then collect the garbage that it made: a coroutine
-    dropped unawaited warns then, a socket dropped open is closed then.
-
-    Only what the block made is examined, as the runner does around a
-    faithful demo and with the runner's own context manager: what was there
-    before is frozen meanwhile (``gc.freeze``).  A full collection of the
-    suite's heap costs tens of milliseconds, more than most runs: what existed
-    before the run is not the run's, and only the run's leftovers are looked
-    for.  The runner's block inside this one leaves the heap frozen.
-    """
-    return reporting_what_it_drops()
-
-
 def run_alone(case):
     """The demo left alone, on virtual time, the same way as when interrupted
     (see the ``left_alone`` fixture: once per session)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        with collecting_what_the_run_drops():
+        # what the run dropped is collected after it (a coroutine never
+        # awaited warns then), the heap from before it set aside
+        with collecting_what_it_drops():
             record, ctrl = run_case(case, None)
     assert [str(w.message) for w in caught] == never_awaited(case), case.id
     # (as the Ctrl-C tests compare them too: to the microsecond)

@@ -27,7 +27,6 @@ The seed and how many moments: see tests/ctrl_c_cases.py.
 
 import contextlib
 import functools
-import gc
 import inspect
 import random
 import re
@@ -35,7 +34,7 @@ import warnings
 
 import pytest
 
-from common.run_faithful import reporting_what_it_drops
+from common.collecting import collecting_what_it_drops
 from tests.ctrl_c_cases import (
     MOMENTS,
     NOTHING_LASTS,
@@ -45,7 +44,6 @@ from tests.ctrl_c_cases import (
     VARIANTS,
     Baseline,
     all_cases,
-    collecting_what_the_run_drops,
     lasting,
     never_awaited,
     run_case,
@@ -137,7 +135,7 @@ def check_ctrl_c_at(case, moment, alone, caplog):
     where = case.replay(moment)
     before = resources()
     caplog.clear()
-    with warnings_caught() as caught, collecting_what_the_run_drops():
+    with warnings_caught() as caught, collecting_what_it_drops():
         record, ctrl = run_case(case, moment)
     assert [str(w.message) for w in caught] == never_awaited(case, True), where
     assert record.stopped == "interrupt", where
@@ -197,26 +195,6 @@ def test_ctrl_c_on_virtual_time(name, flavour, backend, left_alone, caplog, subt
         for moment in checked:
             with subtests.test(msg=case.replay(moment)):
                 check_ctrl_c_at(case, moment, alone, caplog)
-
-
-def test_what_a_run_drops_is_collected_after_it():
-    # the collection after each run finds what the run dropped in a reference
-    # cycle (a coroutine never awaited warns then), though the heap from before
-    # the run stays frozen, even through the runner's own block inside
-    async def dropped():
-        pass
-
-    with warnings_caught() as caught, collecting_what_the_run_drops():
-        with reporting_what_it_drops():
-            pass
-        assert gc.get_freeze_count() > 0  # the runner's block left it frozen
-        cycle = [dropped()]
-        cycle.append(cycle)
-        del cycle
-        assert caught == []
-    messages = [re.sub(r"'.*'", "…", str(w.message)) for w in caught]
-    assert messages == ["coroutine … was never awaited"]
-    assert gc.get_freeze_count() == 0
 
 
 def test_moments_that_land_at_the_same_instant_are_one_run():

@@ -35,9 +35,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from common.collecting import collecting_what_it_drops
 from common.exercises.learner import Code, NotGradable, from_file
 from common.exercises.model import Exercise, Run
-from common.exercises.sandbox import Session, Stopped, older_objects_set_aside
+from common.exercises.sandbox import Session, Stopped
 from common.exercises.watchdog import Limits, Watchdog
 
 
@@ -64,7 +65,7 @@ def _grade(
     watchdog.start()
     runs: list[Run] = []
     try:
-        with older_objects_set_aside():
+        with collecting_what_it_drops():
             try:
                 code = load(_top_level_capped)
             except NotGradable as exc:

@@ -41,23 +41,6 @@ AUTOJUMP = 0.002
 _UNAWAITED = re.compile(r"coroutine '([^']+)' was never awaited")
 
 
-@contextmanager
-def older_objects_set_aside() -> Iterator[None]:
-    """While inside, the objects made before are out of the collector's sight
-    (``gc.freeze``), so that the collection at the end of each run (which
-    makes the coroutines nobody awaited warn) looks at the ones the learner's
-    code made: a full one takes tens of milliseconds in a big process.  A
-    freeze that was there before is left alone (and nothing is set aside)."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 class Stopped(BaseException):
     """Raised in the run's thread when the watchdog stops it (notebooks)."""
 

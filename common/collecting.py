@@ -1,0 +1,56 @@
+"""Collect what a run drops, looking only at what the run made.
+
+A coroutine dropped without being awaited warns when it is freed, and a task
+dropped with an exception says "Task exception was never retrieved" when it
+is collected: the runner collects at the end of a demo, while its recording
+still runs, so that these lines belong to the demo that made them rather than
+to whatever runs next.  The exercises' grader and ``common.outcome`` do the
+same for the learner's code and for w8s9's cases.
+
+A full collection walks the whole heap: tens of milliseconds in a test
+process, some 150 ms in a Jupyter kernel, more than most demos take.  The
+objects that were there before the run are not the run's, so they are set
+aside meanwhile (``gc.freeze``) and the collection looks only at the run's.
+
+The blocks nest, in any thread: the outermost freezes the heap, each
+collects at its end, the outermost thaws it.  A freeze that the
+caller made before is left alone (nothing more is set aside, and nothing is
+thawed).  Two runs at once in two threads only make the later collection
+look at a little more: nothing else depends on it.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# gc.freeze is process-wide, so the count of open blocks is too.
+_lock = threading.Lock()
+_open = 0
+_froze = False
+
+
+@contextmanager
+def collecting_what_it_drops() -> Iterator[None]:
+    """Run the block with the older objects set aside, then collect."""
+    global _open, _froze
+    with _lock:
+        if _open == 0:
+            # (only asked outside every block: with a big freeze in place,
+            # counting it walks the frozen objects)
+            _froze = gc.get_freeze_count() == 0
+            if _froze:
+                gc.freeze()
+        _open += 1
+    try:
+        yield
+    finally:
+        try:
+            gc.collect()
+        finally:
+            with _lock:
+                _open -= 1
+                if _open == 0 and _froze:
+                    gc.unfreeze()
