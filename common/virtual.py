@@ -28,7 +28,6 @@ import math
 import os
 import selectors
 import sys
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -200,53 +199,6 @@ def backend_options(backend: str, *, virtual: bool) -> dict[str, Any]:
 
         return {"clock": MockClock(autojump_threshold=0)}
     raise ValueError(f"unknown backend {backend!r}")
-
-
-# -- w8s4: a blocking client on virtual time ----------------------------------
-
-
-class FollowingLoop(VirtualEventLoop):
-    """A virtual asyncio loop, for another thread, whose clock is ``leader``'s.
-
-    A faithful demo that blocks its thread in ``requests.get`` does not run
-    its own (virtual) loop meanwhile: a server in another thread runs this
-    loop instead, and when it waits for a timer (the latency) it moves the
-    demo loop's clock forward.  Only one thread moves the clock at a time: the
-    demo's is blocked until the server has answered.
-    """
-
-    def __init__(self, leader: VirtualEventLoop) -> None:
-        self._leader = leader
-        super().__init__()
-
-    def time(self) -> float:
-        return self._leader.time()
-
-    def advance(self, seconds: float) -> None:
-        self._leader.advance(seconds)
-
-    def _jump_to_next_timer(self) -> None:
-        scheduled = self._scheduled  # type: ignore[attr-defined]
-        if scheduled and math.isfinite(scheduled[0].when()):
-            self._leader.advance(max(0.0, scheduled[0].when() - self._leader.time()))
-
-
-@contextmanager
-def wall_clock_follows(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
-    """While active, ``time.time()`` moves with ``loop``'s (virtual) clock
-    (w8s4's faithful demos time themselves with it, as the video does)."""
-    real_time = time.time
-    # whole seconds: the differences the demo prints stay exact (4.0, not 4.000000238)
-    offset = float(int(real_time())) - loop.time()
-
-    def virtual_time() -> float:
-        return offset + loop.time()
-
-    time.time = virtual_time
-    try:
-        yield
-    finally:
-        time.time = real_time
 
 
 # -- the views: trio's scheduling made repeatable -----------------------------
