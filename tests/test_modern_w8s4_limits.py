@@ -29,7 +29,7 @@ from tests.test_w8s4_limits import (
     observed_counts,
     sequential_schedule,
 )
-from tests.w8s4_support import no_leaks
+from tests.w8s4_support import VirtualLoops, no_leaks
 
 DEMOS = ["sequential", "concurrent", "lines"]
 
@@ -43,10 +43,15 @@ def test_same_demos_as_the_faithful_variant():
 
 def test_sequential_modern():
     server = DocumentServer(latency=LATENCY)
+    loops = VirtualLoops()
     with no_leaks():
-        record = modern_record("w8s4_limits", "sequential", options={"server": server})
-    # requests.get in a worker thread: still one after the other
+        record = modern_record(
+            "w8s4_limits", "sequential", options={"server": server}, loop_factory=loops
+        )
+    # requests.get in a worker thread: still one after the other, and the
+    # clock never waits for it for real (it only waits for the server)
     assert record.schedule() == sequential_schedule(server)
+    assert loops.waits_for_threads() == 0
     assert record.text("stderr") == ""
     check_served(server)
     assert server.max_in_flight == 1
@@ -94,10 +99,14 @@ def masked(record):
 
 def test_concurrent_takes_one_latency_sequential_n():
     durations = {}
+    loops = VirtualLoops()
     for demo in ("sequential", "concurrent"):
         server = DocumentServer(document_names(10), latency=LATENCY)
-        durations[demo] = modern_record("w8s4_limits", demo, options={"server": server}).duration
+        options = {"server": server}
+        record = modern_record("w8s4_limits", demo, options=options, loop_factory=loops)
+        durations[demo] = record.duration
     assert durations == {"sequential": 10 * LATENCY, "concurrent": LATENCY}
+    assert loops.waits_for_threads() == 0
 
 
 @pytest.mark.parametrize("limit", [1, 3])

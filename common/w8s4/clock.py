@@ -1,5 +1,17 @@
-"""Lesson w8s4 on a virtual clock: a blocking client of the embedded server.
+"""Lesson w8s4 on a virtual clock: blocking clients of the embedded server.
 
+A virtual asyncio loop (:class:`common.virtual.VirtualEventLoop`) jumps to
+its next timer when nothing is ready, but not while a worker thread works
+for real: the thread may be doing something a timer guards.  w8s4's
+blocking clients are threads of a special kind, though: ``requests.get`` in
+a thread, sent a document by the server the loop itself runs, only waits
+for the server's next chunk, which comes on one of the loop's own timers.
+Waiting for it for real would make a 4-document demo take 4 real seconds for
+nothing.  So:
+
+* :class:`ClientWaits`: while the server sleeps before sending a client its
+  next bytes, it tells the loop that this client, if it is a worker thread,
+  is waiting for the loop: the clock may jump as if the thread were idle;
 * :class:`FollowingLoop`: the faithful ``sequential`` demo blocks its own
   thread (it runs no loop meanwhile): the server runs in a thread of its
   own, on a loop whose clock is the demo's;
@@ -14,8 +26,47 @@ import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
 
 from common.virtual import VirtualEventLoop
+
+
+def _running_virtual_loop() -> VirtualEventLoop | None:
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None  # trio: its clock does not wait for threads anyway
+    return loop if isinstance(loop, VirtualEventLoop) else None
+
+
+class ClientWaits:
+    """``with waits:`` around each wait of the server before it sends a
+    client its next bytes (the latency's timers, a stalled request).
+
+    If the loop that runs the server is virtual and the client is not one of
+    its tasks (``connected_here``), the client is a thread: a worker of this
+    loop, blocked in ``requests.get`` until the server sends.  Meanwhile the
+    loop need not wait for that thread (``thread_waits``).  A client that is
+    a task (aiohttp, httpx) is nothing to say: the loop does not wait for its
+    tasks.  (A thread the loop did not start, such as anyio's workers, counts
+    too; that could let the clock jump while one of the loop's own workers
+    does real work, which no demo of the lesson does alongside.)
+    """
+
+    def __init__(self, peer: Any) -> None:
+        loop = _running_virtual_loop()
+        self._loop = None if loop is None or loop.connected_here(peer) else loop
+
+    def __enter__(self) -> None:
+        if self._loop is not None:
+            self._loop.thread_waits(+1)
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._loop is not None:
+            self._loop.thread_waits(-1)
 
 
 class FollowingLoop(VirtualEventLoop):

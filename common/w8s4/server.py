@@ -24,6 +24,10 @@ in a thread of its own, for a client that blocks its thread (``requests``).
 Each closes every socket and ends every task or thread it started.  It
 counts the requests in flight (``in_flight``, ``max_in_flight``), its answers
 by status and the documents sent in full: tests check a client from its side.
+
+On a virtual clock, while the server makes a client wait (the latency), it
+says so (:class:`~common.w8s4.clock.ClientWaits`): a blocking client in a
+worker thread of the server's own loop is then not waited for for real.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from anyio.from_thread import start_blocking_portal
 
 from common.virtual import VirtualEventLoop, virtual_advance
 from common.w8s4.accept import accept_unless_cancelled, install, workaround_loop
-from common.w8s4.clock import FollowingLoop
+from common.w8s4.clock import ClientWaits, FollowingLoop
 from common.w8s4.documents import PREFIX, VIDEO_DOCUMENTS, document, document_names, split_lines
 from common.w8s4.heads import MAX_HEAD, BadRequest, parse_head, response_head
 
@@ -260,6 +264,9 @@ class DocumentServer:
         except BadRequest as bad:
             await self._send_status(stream, bad.status)
             return
+        # From here on the client waits for the answer (on a virtual clock, the
+        # loop need not wait for a client thread meanwhile: see ClientWaits).
+        waits = ClientWaits(stream.extra(anyio.abc.SocketAttribute.remote_address))
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -270,11 +277,12 @@ class DocumentServer:
             elif path in self.stalled:
                 # an event nobody sets, rather than sleep_forever(): no timer
                 # at an infinite time, which a virtual clock would jump to
-                await anyio.Event().wait()
+                with waits:
+                    await anyio.Event().wait()
             elif path not in self._documents:
                 await self._send_status(stream, HTTPStatus.NOT_FOUND)
             else:
-                await self._send_document(stream, path)
+                await self._send_document(stream, path, waits)
         finally:
             self.in_flight -= 1
 
@@ -283,7 +291,9 @@ class DocumentServer:
         self.answered[status.value] += 1
         await stream.send(response_head(status, len(body), "text/plain; charset=ascii") + body)
 
-    async def _send_document(self, stream: anyio.abc.SocketStream, path: str) -> None:
+    async def _send_document(
+        self, stream: anyio.abc.SocketStream, path: str, waits: ClientWaits
+    ) -> None:
         name = self._documents[path]
         pieces = self.pieces(name)
         size = sum(map(len, pieces))
@@ -291,7 +301,8 @@ class DocumentServer:
         self.answered[HTTPStatus.OK.value] += 1
         for k, piece in enumerate(pieces, 1):
             # absolute instants: small delays do not add up over the chunks
-            await anyio.sleep_until(start + self.latency * k / len(pieces))
+            with waits:
+                await anyio.sleep_until(start + self.latency * k / len(pieces))
             if k == 1:
                 piece = response_head(HTTPStatus.OK, size, "application/pdf") + piece
             await stream.send(piece)
