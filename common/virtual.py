@@ -20,9 +20,10 @@ the schedule is as exact as with ``anyio.sleep``.
 Other work handed to a worker thread (``loop.run_in_executor``,
 ``asyncio.to_thread``) takes real time: while it runs, the virtual loop
 waits for it for real, but only until its next timer (a timeout that guards
-the thread still fires, at its exact virtual time).  A thread that only
-waits for the loop itself (:meth:`~VirtualEventLoop.thread_waits`: w8s4's
-blocking client of the loop's own server) is not waited for.
+the thread still fires, at its exact virtual time).  Two exceptions: name
+resolution (``loop.getaddrinfo``), which the clock waits for to the end, and
+a thread that only waits for the loop itself (:meth:`~VirtualEventLoop.thread_waits`:
+w8s4's blocking client of the loop's own server), which it does not wait for.
 
 Setting the environment variable ``LESSONS_VIRTUAL_TIME=1`` makes the command
 line use these clocks too (the subprocess tests do).
@@ -149,6 +150,18 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):
         await super().sock_connect(sock, address)
         with suppress(OSError):
             self._connected[sock.getsockname()] = sock
+
+    async def getaddrinfo(self, *args: Any, **kwargs: Any) -> Any:
+        # Name resolution is real work in a worker thread, outside any
+        # lesson's schedule: on a virtual clock it takes no time, and the
+        # clock waits for it.  (Waiting only until the next timer, as for
+        # other work, an unknown host would fail before or after that timer
+        # depending on the machine's load.)
+        self.hold_clock(+1)
+        try:
+            return await super().getaddrinfo(*args, **kwargs)
+        finally:
+            self.hold_clock(-1)
 
     def _jump_to_next_timer(self) -> None:
         scheduled = self._scheduled  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ import pytest
 from common.runner import DemoFailed
 from common.w8s4 import DocumentServer, document_names
 from tests.harness import by_instant, faithful_record, lesson, modern_record, run_cli
+from tests.test_virtual import SlowExecutor
 from tests.test_w8s4_limits import (
     KINDS,
     LATENCY,
@@ -140,6 +141,19 @@ def test_failure_modern(kind, demo):
     printed = server.url(given) if given.startswith("/") else given
     # what the demo printed up to its failure comes with the exception
     check_failure(failed.value.record, demo, server, printed, reason, when)
+
+
+@pytest.mark.parametrize("record", [faithful_record, modern_record])
+@pytest.mark.parametrize("demo", ["concurrent", "lines"])
+def test_unknown_host_whatever_the_resolver_takes(record, demo):
+    """aiohttp resolves the name in a worker thread of the demo's loop: a
+    resolver 100 ms late (a loaded machine) changes nothing on virtual time,
+    though the good document's chunks come every 6 ms meanwhile."""
+    server, given, reason, when = failure_case("unknown host")
+    loops = VirtualLoops(executor=lambda: SlowExecutor(0.1))
+    with pytest.raises(DemoFailed) as failed:
+        record("w8s4_limits", demo, options=failure_options(server, given), loop_factory=loops)
+    check_failure(failed.value.record, demo, server, given, reason, when)
 
 
 def test_the_timeout_spans_the_whole_download():

@@ -1,8 +1,10 @@
 """Virtual clocks (common/virtual.py): exact times, no waiting."""
 
 import asyncio
+import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import pytest
@@ -126,6 +128,38 @@ def test_a_working_thread_is_waited_for_even_beside_one_that_waits():
     loop, (now, still_pending) = run_with_threads(main)
     assert still_pending and now < 10
     assert loop.waits_for_threads >= 1
+
+
+class SlowExecutor(ThreadPoolExecutor):
+    """Every job starts ``delay`` real seconds late: a slow resolver, a loaded machine."""
+
+    def __init__(self, delay):
+        super().__init__(max_workers=2, thread_name_prefix="asyncio")
+        self.delay = delay
+
+    def submit(self, fn, /, *args, **kwargs):
+        def late():
+            threading.Event().wait(self.delay)
+            return fn(*args, **kwargs)
+
+        return super().submit(late)
+
+
+def test_name_resolution_takes_no_virtual_time():
+    """However long the resolver takes for real, the clock waits for it: a
+    timer 10 ms ahead is still pending when the (100 ms) answer comes."""
+
+    async def main(loop):
+        loop.set_default_executor(SlowExecutor(0.1))
+        guard = asyncio.ensure_future(asyncio.sleep(0.01))
+        infos = await loop.getaddrinfo("127.0.0.1", 80, type=socket.SOCK_STREAM)
+        now, still_pending = loop.time(), not guard.done()
+        await guard
+        return infos, now, still_pending, loop.time()
+
+    _, (infos, now, still_pending, later) = run_with_threads(main)
+    assert infos[0][4] == ("127.0.0.1", 80)
+    assert (now, still_pending, later) == (0.0, True, 0.01)
 
 
 def test_anyio_run_with_virtual_loop_shuts_down_cleanly():

@@ -24,13 +24,17 @@ def no_leaks():
 class VirtualLoops:
     """A ``loop_factory`` for a run that keeps the virtual loops it makes, to
     read after the run how often they waited for real for a worker thread
-    (``VirtualEventLoop.waits_for_threads``)."""
+    (``VirtualEventLoop.waits_for_threads``); ``executor()``, if given, makes
+    each loop's default executor."""
 
-    def __init__(self):
+    def __init__(self, executor=None):
         self.made = []
+        self.executor = executor
 
     def __call__(self):
         loop = VirtualEventLoop()
+        if self.executor is not None:
+            loop.set_default_executor(self.executor())
         self.made.append(loop)
         return loop
 
