@@ -27,7 +27,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any
+
+import anyio.abc
 
 from common.virtual import VirtualEventLoop
 
@@ -54,9 +55,15 @@ class ClientWaits:
     does real work, which no demo of the lesson does alongside.)
     """
 
-    def __init__(self, peer: Any) -> None:
-        loop = _running_virtual_loop()
-        self._loop = None if loop is None or loop.connected_here(peer) else loop
+    def __init__(self, stream: anyio.abc.SocketStream) -> None:
+        self._loop = _running_virtual_loop()
+        if self._loop is not None:
+            try:
+                peer = stream.extra(anyio.abc.SocketAttribute.remote_address)
+            except OSError:
+                peer = None  # the client is gone already: nobody waits
+            if peer is None or self._loop.connected_here(peer):
+                self._loop = None
 
     def __enter__(self) -> None:
         if self._loop is not None:

@@ -266,7 +266,7 @@ class DocumentServer:
             return
         # From here on the client waits for the answer (on a virtual clock, the
         # loop need not wait for a client thread meanwhile: see ClientWaits).
-        waits = ClientWaits(stream.extra(anyio.abc.SocketAttribute.remote_address))
+        waits = ClientWaits(stream)
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
