@@ -17,6 +17,14 @@ does not hold the loop: on a virtual clock the worker sleeps ``s`` on the
 loop's clock, and the clock waits for the thread to get there and back, so
 the schedule is as exact as with ``anyio.sleep``.
 
+Other work handed to a worker thread (``loop.run_in_executor``,
+``asyncio.to_thread``) takes real time: while it runs, the virtual loop
+waits for it for real, but only until its next timer (a timeout that guards
+the thread still fires, at its exact virtual time).  Two exceptions: name
+resolution (``loop.getaddrinfo``), which the clock waits for to the end, and
+a thread that only waits for the loop itself (:meth:`~VirtualEventLoop.thread_waits`:
+w8s4's blocking client of the loop's own server), which it does not wait for.
+
 Setting the environment variable ``LESSONS_VIRTUAL_TIME=1`` makes the command
 line use these clocks too (the subprocess tests do).
 """
@@ -27,11 +35,12 @@ import asyncio
 import math
 import os
 import selectors
+import socket
 import sys
-import time
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -64,17 +73,24 @@ class _JumpingSelector:
         ready = self._inner.select(0)
         if ready or timeout == 0:
             return ready
-        if self._loop._clock_holds:
+        loop = self._loop
+        if loop._clock_holds:
             # A worker thread is on its way to a virtual sleep, or back from
             # one: the clock must not move before it calls us (see hold_clock).
             return self._inner.select(None)
-        if timeout is None or self._loop._threads_busy:
-            # Nothing is scheduled (only real I/O can wake us), or a worker
-            # thread is running and will wake us when it is done: real wait.
+        if timeout is None:
+            # Nothing is scheduled: only real I/O (a thread's result) can wake us.
+            return self._inner.select(None)
+        if loop._threads_busy > loop._threads_waiting:
+            # A worker thread works for real and will wake us when it is done:
+            # wait for it, but only until the next timer, which may be the
+            # timeout that guards it.  (Threads that only wait for this loop
+            # do not count: see thread_waits.)
+            loop.waits_for_threads += 1
             ready = self._inner.select(timeout)
             if ready:
                 return ready
-        self._loop._jump_to_next_timer()
+        loop._jump_to_next_timer()
         return []
 
     def __getattr__(self, name: str) -> Any:
@@ -88,7 +104,15 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):
         super().__init__()
         self._virtual_now = 0.0
         self._threads_busy = 0
+        self._threads_waiting = 0
         self._clock_holds = 0
+        # the local ends of the sockets this loop connected: clients that are tasks
+        self._connected: weakref.WeakValueDictionary[Any, socket.socket] = (
+            weakref.WeakValueDictionary()
+        )
+        #: how many times the loop waited for real for a worker thread, with
+        #: a timer it would otherwise have jumped to (tests count them)
+        self.waits_for_threads = 0
         inner: selectors.BaseSelector = self._selector  # type: ignore[has-type]
         self._selector = _JumpingSelector(inner, self)
 
@@ -104,6 +128,40 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):
         nothing is ready: the loop waits for real for a thread to call it back.
         Called from the loop's thread only."""
         self._clock_holds += delta
+
+    def thread_waits(self, delta: int) -> None:
+        """``+1``: one of the busy worker threads waits for this loop: it is
+        blocked until a task of the loop sends it something, on one of the
+        loop's timers (w8s4's blocking client, reading from the server the
+        loop runs).  While every busy thread waits so, the clock jumps as if
+        none were busy: waiting for real could only delay what the thread
+        waits for.  ``-1``: it no longer waits.  Called from the loop's thread."""
+        self._threads_waiting += delta
+
+    def connected_here(self, address: Any) -> bool:
+        """Is ``address`` the local end of a socket this loop connected, and
+        still open?  (Then that client is one of the loop's tasks, not a thread.)"""
+        sock = self._connected.get(address)
+        return sock is not None and sock.fileno() != -1
+
+    async def sock_connect(self, sock: socket.socket, address: Any) -> None:
+        # Every client connection of the loop's tasks comes here (create_connection,
+        # aiohttp's happy eyeballs, anyio's connect_tcp): remember its local end.
+        await super().sock_connect(sock, address)
+        with suppress(OSError):
+            self._connected[sock.getsockname()] = sock
+
+    async def getaddrinfo(self, *args: Any, **kwargs: Any) -> Any:
+        # Name resolution is real work in a worker thread, outside any
+        # lesson's schedule: on a virtual clock it takes no time, and the
+        # clock waits for it.  (Waiting only until the next timer, as for
+        # other work, an unknown host would fail before or after that timer
+        # depending on the machine's load.)
+        self.hold_clock(+1)
+        try:
+            return await super().getaddrinfo(*args, **kwargs)
+        finally:
+            self.hold_clock(-1)
 
     def _jump_to_next_timer(self) -> None:
         scheduled = self._scheduled  # type: ignore[attr-defined]
@@ -200,53 +258,6 @@ def backend_options(backend: str, *, virtual: bool) -> dict[str, Any]:
 
         return {"clock": MockClock(autojump_threshold=0)}
     raise ValueError(f"unknown backend {backend!r}")
-
-
-# -- w8s4: a blocking client on virtual time ----------------------------------
-
-
-class FollowingLoop(VirtualEventLoop):
-    """A virtual asyncio loop, for another thread, whose clock is ``leader``'s.
-
-    A faithful demo that blocks its thread in ``requests.get`` does not run
-    its own (virtual) loop meanwhile: a server in another thread runs this
-    loop instead, and when it waits for a timer (the latency) it moves the
-    demo loop's clock forward.  Only one thread moves the clock at a time: the
-    demo's is blocked until the server has answered.
-    """
-
-    def __init__(self, leader: VirtualEventLoop) -> None:
-        self._leader = leader
-        super().__init__()
-
-    def time(self) -> float:
-        return self._leader.time()
-
-    def advance(self, seconds: float) -> None:
-        self._leader.advance(seconds)
-
-    def _jump_to_next_timer(self) -> None:
-        scheduled = self._scheduled  # type: ignore[attr-defined]
-        if scheduled and math.isfinite(scheduled[0].when()):
-            self._leader.advance(max(0.0, scheduled[0].when() - self._leader.time()))
-
-
-@contextmanager
-def wall_clock_follows(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
-    """While active, ``time.time()`` moves with ``loop``'s (virtual) clock
-    (w8s4's faithful demos time themselves with it, as the video does)."""
-    real_time = time.time
-    # whole seconds: the differences the demo prints stay exact (4.0, not 4.000000238)
-    offset = float(int(real_time())) - loop.time()
-
-    def virtual_time() -> float:
-        return offset + loop.time()
-
-    time.time = virtual_time
-    try:
-        yield
-    finally:
-        time.time = real_time
 
 
 # -- the views: trio's scheduling made repeatable -----------------------------

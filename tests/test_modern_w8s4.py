@@ -26,7 +26,7 @@ from tests.test_w8s4 import (
     first_failure_options,
     printed_indices,
 )
-from tests.w8s4_support import no_leaks
+from tests.w8s4_support import VirtualLoops, no_leaks
 
 DEMOS = ["sequential", "concurrent", "lines"]
 MODULE = "lessons_asyncio.modern.w8s4"
@@ -54,10 +54,13 @@ def test_modern(demo):
     """The schedule derived from the server's timing, as for the video's code
     (the blocking baseline in a worker thread: still one after the other)."""
     server = DocumentServer(latency=LATENCY)
+    loops = VirtualLoops()
     with no_leaks():
-        record = modern_record("w8s4", demo, options={"server": server})
+        record = modern_record("w8s4", demo, options={"server": server}, loop_factory=loops)
     check(record, demo, server)
     assert server.max_in_flight == (1 if demo == "sequential" else len(server.names))
+    # the baseline's thread only waits for the server: the clock never waits for it
+    assert loops.waits_for_threads() == 0
 
 
 def masked(record):

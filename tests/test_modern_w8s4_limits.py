@@ -14,6 +14,7 @@ import pytest
 from common.runner import DemoFailed
 from common.w8s4 import DocumentServer, document_names
 from tests.harness import by_instant, faithful_record, lesson, modern_record, run_cli
+from tests.test_virtual import SlowExecutor
 from tests.test_w8s4_limits import (
     KINDS,
     LATENCY,
@@ -29,7 +30,7 @@ from tests.test_w8s4_limits import (
     observed_counts,
     sequential_schedule,
 )
-from tests.w8s4_support import no_leaks
+from tests.w8s4_support import VirtualLoops, no_leaks
 
 DEMOS = ["sequential", "concurrent", "lines"]
 
@@ -43,10 +44,15 @@ def test_same_demos_as_the_faithful_variant():
 
 def test_sequential_modern():
     server = DocumentServer(latency=LATENCY)
+    loops = VirtualLoops()
     with no_leaks():
-        record = modern_record("w8s4_limits", "sequential", options={"server": server})
-    # requests.get in a worker thread: still one after the other
+        record = modern_record(
+            "w8s4_limits", "sequential", options={"server": server}, loop_factory=loops
+        )
+    # requests.get in a worker thread: still one after the other, and the
+    # clock never waits for it for real (it only waits for the server)
     assert record.schedule() == sequential_schedule(server)
+    assert loops.waits_for_threads() == 0
     assert record.text("stderr") == ""
     check_served(server)
     assert server.max_in_flight == 1
@@ -94,10 +100,14 @@ def masked(record):
 
 def test_concurrent_takes_one_latency_sequential_n():
     durations = {}
+    loops = VirtualLoops()
     for demo in ("sequential", "concurrent"):
         server = DocumentServer(document_names(10), latency=LATENCY)
-        durations[demo] = modern_record("w8s4_limits", demo, options={"server": server}).duration
+        options = {"server": server}
+        record = modern_record("w8s4_limits", demo, options=options, loop_factory=loops)
+        durations[demo] = record.duration
     assert durations == {"sequential": 10 * LATENCY, "concurrent": LATENCY}
+    assert loops.waits_for_threads() == 0
 
 
 @pytest.mark.parametrize("limit", [1, 3])
@@ -131,6 +141,19 @@ def test_failure_modern(kind, demo):
     printed = server.url(given) if given.startswith("/") else given
     # what the demo printed up to its failure comes with the exception
     check_failure(failed.value.record, demo, server, printed, reason, when)
+
+
+@pytest.mark.parametrize("record", [faithful_record, modern_record])
+@pytest.mark.parametrize("demo", ["concurrent", "lines"])
+def test_unknown_host_whatever_the_resolver_takes(record, demo):
+    """aiohttp resolves the name in a worker thread of the demo's loop: a
+    resolver 100 ms late (a loaded machine) changes nothing on virtual time,
+    though the good document's chunks come every 6 ms meanwhile."""
+    server, given, reason, when = failure_case("unknown host")
+    loops = VirtualLoops(executor=lambda: SlowExecutor(0.1))
+    with pytest.raises(DemoFailed) as failed:
+        record("w8s4_limits", demo, options=failure_options(server, given), loop_factory=loops)
+    check_failure(failed.value.record, demo, server, given, reason, when)
 
 
 def test_the_timeout_spans_the_whole_download():

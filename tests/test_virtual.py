@@ -1,7 +1,10 @@
 """Virtual clocks (common/virtual.py): exact times, no waiting."""
 
 import asyncio
+import socket
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import pytest
@@ -53,6 +56,110 @@ def test_virtual_loop_waits_for_a_worker_thread():
         loop.close()
     assert (result, still_pending) == (None, True)
     assert now < 10
+    assert loop.waits_for_threads >= 1  # it waited for real, for the thread
+
+
+def run_with_threads(main):
+    """``main(loop)`` on a fresh virtual loop, its default executor joined after."""
+    loop = VirtualEventLoop()
+    try:
+        result = loop.run_until_complete(main(loop))
+        loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        loop.close()
+    return loop, result
+
+
+async def released_by_the_loop(loop, delay, *, says_it_waits):
+    """A worker thread blocked until a timer of the loop, ``delay`` later,
+    releases it (as w8s4's blocking client waits for the server's latency)."""
+    released = threading.Event()
+    thread = loop.run_in_executor(None, released.wait)
+    if says_it_waits:
+        loop.thread_waits(+1)
+    await asyncio.sleep(delay)
+    if says_it_waits:
+        loop.thread_waits(-1)
+    released.set()
+    assert await thread is True
+    return loop.time()
+
+
+def test_a_thread_that_waits_for_the_loop_is_not_waited_for():
+    """The clock jumps to the timer the thread waits for: exact, and no real wait."""
+
+    async def main(loop):
+        return await released_by_the_loop(loop, 5, says_it_waits=True)
+
+    loop, now = run_with_threads(main)
+    assert now == 5.0
+    assert loop.waits_for_threads == 0
+
+
+def test_a_thread_that_does_not_say_it_waits_is_waited_for():
+    """The same thread, unsaid: the loop waits for real until its timer (the
+    counter shows it; the test above can fail)."""
+
+    async def main(loop):
+        return await released_by_the_loop(loop, 0.05, says_it_waits=False)
+
+    loop, now = run_with_threads(main)
+    assert now == 0.05
+    assert loop.waits_for_threads >= 1
+
+
+def test_a_working_thread_is_waited_for_even_beside_one_that_waits():
+    """Two threads busy, one of them waiting for the loop: the other works
+    for real, and the timer that guards it must not be jumped over."""
+
+    async def main(loop):
+        released = threading.Event()
+        waiting = loop.run_in_executor(None, released.wait)
+        loop.thread_waits(+1)
+        guard = asyncio.ensure_future(asyncio.sleep(10))
+        await loop.run_in_executor(None, threading.Event().wait, 0.05)  # real work
+        now, still_pending = loop.time(), not guard.done()
+        guard.cancel()
+        loop.thread_waits(-1)
+        released.set()
+        await waiting
+        return now, still_pending
+
+    loop, (now, still_pending) = run_with_threads(main)
+    assert still_pending and now < 10
+    assert loop.waits_for_threads >= 1
+
+
+class SlowExecutor(ThreadPoolExecutor):
+    """Every job starts ``delay`` real seconds late: a slow resolver, a loaded machine."""
+
+    def __init__(self, delay):
+        super().__init__(max_workers=2, thread_name_prefix="asyncio")
+        self.delay = delay
+
+    def submit(self, fn, /, *args, **kwargs):
+        def late():
+            threading.Event().wait(self.delay)
+            return fn(*args, **kwargs)
+
+        return super().submit(late)
+
+
+def test_name_resolution_takes_no_virtual_time():
+    """However long the resolver takes for real, the clock waits for it: a
+    timer 10 ms ahead is still pending when the (100 ms) answer comes."""
+
+    async def main(loop):
+        loop.set_default_executor(SlowExecutor(0.1))
+        guard = asyncio.ensure_future(asyncio.sleep(0.01))
+        infos = await loop.getaddrinfo("127.0.0.1", 80, type=socket.SOCK_STREAM)
+        now, still_pending = loop.time(), not guard.done()
+        await guard
+        return infos, now, still_pending, loop.time()
+
+    _, (infos, now, still_pending, later) = run_with_threads(main)
+    assert infos[0][4] == ("127.0.0.1", 80)
+    assert (now, still_pending, later) == (0.0, True, 0.01)
 
 
 def test_anyio_run_with_virtual_loop_shuts_down_cleanly():

@@ -24,7 +24,7 @@ import pytest
 from common.w8s4 import DocumentServer, document, document_names, document_size
 from common.w8s4.accept import accept_unless_cancelled, needs_workaround
 from common.w8s4.documents import MAX_SIZE, MIN_SIZE, VIDEO_DOCUMENTS
-from common.w8s4.server import MAX_HEAD
+from common.w8s4.heads import MAX_HEAD
 from tests.harness import ROOT, port_record
 from tests.w8s4_support import no_leaks
 

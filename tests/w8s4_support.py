@@ -1,5 +1,6 @@
 """What the w8s4 tests share: no leaks, a closed port, the records of failed
-demos, name resolution for trio's virtual clock, the indices ``lines`` printed."""
+demos, name resolution for trio's virtual clock, the indices ``lines`` printed,
+the virtual loops a run made (did they wait for real?)."""
 
 import atexit
 import socket
@@ -8,6 +9,7 @@ from itertools import groupby
 
 import pytest
 
+from common.virtual import VirtualEventLoop
 from tests import harness
 from tests.harness import POOL_THREADS
 
@@ -17,6 +19,27 @@ def no_leaks():
     inside.  Thread pools keep idle workers for reuse (anyio's, trio's, the
     test loop's default executor): not leaks."""
     return harness.no_leaks(kept=POOL_THREADS)
+
+
+class VirtualLoops:
+    """A ``loop_factory`` for a run that keeps the virtual loops it makes, to
+    read after the run how often they waited for real for a worker thread
+    (``VirtualEventLoop.waits_for_threads``); ``executor()``, if given, makes
+    each loop's default executor."""
+
+    def __init__(self, executor=None):
+        self.made = []
+        self.executor = executor
+
+    def __call__(self):
+        loop = VirtualEventLoop()
+        if self.executor is not None:
+            loop.set_default_executor(self.executor())
+        self.made.append(loop)
+        return loop
+
+    def waits_for_threads(self):
+        return sum(loop.waits_for_threads for loop in self.made)
 
 
 class InLoopResolver:

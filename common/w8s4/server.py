@@ -24,84 +24,37 @@ in a thread of its own, for a client that blocks its thread (``requests``).
 Each closes every socket and ends every task or thread it started.  It
 counts the requests in flight (``in_flight``, ``max_in_flight``), its answers
 by status and the documents sent in full: tests check a client from its side.
+
+On a virtual clock, while the server makes a client wait (the latency), it
+says so (:class:`~common.w8s4.clock.ClientWaits`): a blocking client in a
+worker thread of the server's own loop is then not waited for for real.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-import re
 import socket
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Collection, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager, nullcontext, suppress
 from functools import partial
 from http import HTTPStatus
-from urllib.parse import urlsplit
 
 import anyio
 import anyio.abc
 from anyio.from_thread import start_blocking_portal
 
-from common.virtual import FollowingLoop, VirtualEventLoop, virtual_advance
+from common.virtual import VirtualEventLoop, virtual_advance
 from common.w8s4.accept import accept_unless_cancelled, install, workaround_loop
+from common.w8s4.clock import ClientWaits, FollowingLoop
 from common.w8s4.documents import PREFIX, VIDEO_DOCUMENTS, document, document_names, split_lines
+from common.w8s4.heads import MAX_HEAD, BadRequest, parse_head, response_head
 
 HOST = "127.0.0.1"
-#: A request head (request line and headers) may not be longer than this.
-MAX_HEAD = 8192
 #: Seconds a client has to send its request head (then: 408, closed).
 HEAD_TIMEOUT = 10.0
 ACCEPT_RETRY = 0.1  # seconds to wait before accepting again, out of file descriptors
-
-_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_VERSION = re.compile(rb"HTTP/1\.[01]")
-_HEADER = re.compile(rb"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([\x20-\x7e\x80-\xff\t]*)")
-
-
-class BadRequest(Exception):
-    """The request cannot be understood: the answer is ``status``."""
-
-    def __init__(self, status: HTTPStatus = HTTPStatus.BAD_REQUEST) -> None:
-        super().__init__(status.phrase)
-        self.status = status
-
-
-def parse_head(head: bytes) -> tuple[str, str]:
-    """``(method, path)`` of a request head, or :class:`BadRequest`: strict on
-    the form (three parts, an origin- or absolute-form target, ``Name: value``
-    headers), so that whatever a client sends is decided here."""
-    request_line, *headers = head.split(b"\r\n")
-    parts = request_line.split(b" ")
-    if len(parts) != 3 or not _TOKEN.fullmatch(parts[0]) or not _VERSION.fullmatch(parts[2]):
-        raise BadRequest
-    method, target = parts[0].decode("ascii"), parts[1]
-    if not target or any(byte <= 0x20 or byte >= 0x7F for byte in target):
-        raise BadRequest
-    if not all(_HEADER.fullmatch(line) for line in headers):
-        raise BadRequest
-    text = target.decode("ascii")
-    if text.startswith("/"):
-        return method, urlsplit(text).path
-    try:
-        parts_ = urlsplit(text)
-        _ = parts_.port  # a port out of range, or not a number: ValueError
-    except ValueError:
-        raise BadRequest from None
-    if parts_.scheme not in ("http", "https") or not parts_.netloc:
-        raise BadRequest
-    return method, parts_.path or "/"
-
-
-def _response_head(status: HTTPStatus, length: int, content_type: str) -> bytes:
-    return (
-        f"HTTP/1.1 {status.value} {status.phrase}\r\n"
-        f"Content-Type: {content_type}\r\n"
-        f"Content-Length: {length}\r\n"
-        "Connection: close\r\n"
-        "Server: lessons-embedded\r\n"
-        "\r\n"
-    ).encode("ascii")
 
 
 class DocumentServer:
@@ -311,6 +264,9 @@ class DocumentServer:
         except BadRequest as bad:
             await self._send_status(stream, bad.status)
             return
+        # From here on the client waits for the answer (on a virtual clock, the
+        # loop need not wait for a client thread meanwhile: see ClientWaits).
+        waits = ClientWaits(stream)
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -321,20 +277,23 @@ class DocumentServer:
             elif path in self.stalled:
                 # an event nobody sets, rather than sleep_forever(): no timer
                 # at an infinite time, which a virtual clock would jump to
-                await anyio.Event().wait()
+                with waits:
+                    await anyio.Event().wait()
             elif path not in self._documents:
                 await self._send_status(stream, HTTPStatus.NOT_FOUND)
             else:
-                await self._send_document(stream, path)
+                await self._send_document(stream, path, waits)
         finally:
             self.in_flight -= 1
 
     async def _send_status(self, stream: anyio.abc.SocketStream, status: HTTPStatus) -> None:
         body = f"{status.value} {status.phrase}\n".encode("ascii")
         self.answered[status.value] += 1
-        await stream.send(_response_head(status, len(body), "text/plain; charset=ascii") + body)
+        await stream.send(response_head(status, len(body), "text/plain; charset=ascii") + body)
 
-    async def _send_document(self, stream: anyio.abc.SocketStream, path: str) -> None:
+    async def _send_document(
+        self, stream: anyio.abc.SocketStream, path: str, waits: ClientWaits
+    ) -> None:
         name = self._documents[path]
         pieces = self.pieces(name)
         size = sum(map(len, pieces))
@@ -342,8 +301,9 @@ class DocumentServer:
         self.answered[HTTPStatus.OK.value] += 1
         for k, piece in enumerate(pieces, 1):
             # absolute instants: small delays do not add up over the chunks
-            await anyio.sleep_until(start + self.latency * k / len(pieces))
+            with waits:
+                await anyio.sleep_until(start + self.latency * k / len(pieces))
             if k == 1:
-                piece = _response_head(HTTPStatus.OK, size, "application/pdf") + piece
+                piece = response_head(HTTPStatus.OK, size, "application/pdf") + piece
             await stream.send(piece)
         self.sent[name] += size

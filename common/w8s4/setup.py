@@ -26,7 +26,7 @@ Where the server runs, for each demo:
 * faithful, virtual time (tests): ``concurrent`` and ``lines`` get it as a
   task of their own loop, whose virtual clock its latency follows.
   ``sequential`` runs no loop: it gets the thread, whose loop moves the demo
-  loop's clock when the server waits (:class:`common.virtual.FollowingLoop`),
+  loop's clock when the server waits (:class:`common.w8s4.clock.FollowingLoop`),
   and ``time.time()`` follows the demo's clock, so that the video's
   ``duration = …s`` is exact.
 
@@ -61,7 +61,8 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from common.runner import Demo, DemoFailed, Lesson
-from common.virtual import VirtualEventLoop, wall_clock_follows
+from common.virtual import VirtualEventLoop
+from common.w8s4.clock import wall_clock_follows
 from common.w8s4.failures import Tally, first_failure, tally
 from common.w8s4.options import DEFAULT_COUNT, DEFAULT_LATENCY, DEFAULT_TIMEOUT, add_options
 from common.w8s4.server import HOST, DocumentServer
