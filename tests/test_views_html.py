@@ -1,15 +1,14 @@
 """The HTML views: every lesson's page (three versions, four timelines per
-demo), the index, the inline view for Jupyter, and the pages in a real browser."""
+demo), the index, the inline view for Jupyter (the pages in a real browser:
+tests/test_views_browser.py)."""
 
-import json
+import functools
 import os
 import re
-import shutil
 import subprocess
 import sys
 from html import unescape
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
@@ -125,10 +124,15 @@ def site(build):
     return build.pages()
 
 
-@pytest.fixture(scope="session")
-def modern_page():
-    """w8s2's page with a modern version (the tests' own)."""
+@functools.cache
+def modern_w8s2():
+    """w8s2's page with a modern version (the tests' own), made once."""
     return html_page("w8s2", sources=WITH_MODERN)
+
+
+@pytest.fixture
+def modern_page():
+    return modern_w8s2()
 
 
 def test_every_page_is_the_same_byte_for_byte_on_every_build(build, tmp_path):
@@ -267,105 +271,3 @@ def test_show_names_a_bad_lesson_or_demo():
         show("w8s0")
     with pytest.raises(UsageError, match="unknown demo 'nope' of w8s2"):
         show("w8s2", demo="nope")
-
-
-# -- in a real browser -------------------------------------------------------------
-
-BROWSER_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # the network is off: no name resolves
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--enable-logging=stderr",
-    "--v=0",
-]
-
-
-def chromium():
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-            pytest.fail("chromium is missing in CI: .ci/run must install it")
-        pytest.skip("chromium is not installed (apt-get install -y chromium); CI runs this test")
-    return path
-
-
-def page_requests(netlog):
-    """URLs the page itself asked for (Chromium's own services have no initiator)."""
-    try:
-        events = json.loads(Path(netlog).read_text())["events"]
-    except ValueError:  # a log cut short: read what is there
-        text = Path(netlog).read_text()
-        events = json.loads(text[: text.rfind("},") + 1] + "]}")["events"]
-    return {
-        event["params"]["url"]
-        for event in events
-        if "url" in (event.get("params") or {})
-        and event["params"].get("initiator", "not an origin") != "not an origin"
-    }
-
-
-def browse(tmp_path, page, *extra):
-    return subprocess.run(
-        [chromium(), *BROWSER_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *extra, page],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def test_page_in_headless_chromium(tmp_path, modern_page):
-    page = tmp_path / "w8s2.html"
-    page.write_text(modern_page, encoding="utf-8")
-    netlog = tmp_path / "net.json"
-    result = browse(tmp_path, page.as_uri(), f"--log-net-log={netlog}", "--dump-dom")
-    # no console message at all: the page has no script, a message is an error
-    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
-    assert console == [] and "Uncaught" not in result.stderr
-    # with the network off, the page asked for nothing but itself
-    assert page_requests(netlog) <= {page.as_uri()}
-    # the DOM as the browser built it: every drawing, the picker, the lists
-    dom = result.stdout
-    assert dom.count("<svg") == expected_svgs("w8s2", WITH_MODERN) > 0
-    assert dom.count('type="radio"') == 4 and dom.count('class="pair ') == 20
-    assert "Differs from the asyncio version" in dom and "What anyio adds" in dom
-
-
-def test_network_check_would_see_a_request(tmp_path):
-    # the check above can fail: a page that loads an image is caught
-    page = tmp_path / "bad.html"
-    page.write_text('<p>x</p><img src="https://example.invalid/x.png">')
-    netlog = tmp_path / "net.json"
-    browse(tmp_path, page.as_uri(), f"--log-net-log={netlog}", "--dump-dom")
-    assert "https://example.invalid/x.png" in page_requests(netlog)
-
-
-PICK = """<script>
-// test only (the page has no script): click a label, then say which pairs show
-window.addEventListener("load", () => {
-  const shown = () => [...document.querySelectorAll("#demo-gather .pair")]
-    .filter((pair) => getComputedStyle(pair).display !== "none")
-    .map((pair) => pair.classList[1]);
-  const seen = [shown()];
-  for (const choice of ["p-vm", "p-ma", "p-all", "p-va"]) {
-    document.querySelector(`label.${choice}`).click();
-    seen.push(shown());
-  }
-  document.body.insertAdjacentHTML("beforeend", `<pre id="seen">${JSON.stringify(seen)}</pre>`);
-});
-</script>"""
-
-
-def test_the_pair_is_picked_without_script(tmp_path, modern_page):
-    # the page as it is, with a test's script that clicks the picker's labels
-    page = tmp_path / "w8s2.html"
-    page.write_text(modern_page.replace("</body>", PICK + "</body>"), encoding="utf-8")
-    dom = browse(tmp_path, page.as_uri(), "--dump-dom").stdout
-    seen = json.loads(unescape(dom.rsplit('<pre id="seen">', 1)[1].split("</pre>")[0]))
-    # at first the video ⇄ the port, then each choice alone
-    assert seen == [["p-va"], ["p-vm"], ["p-ma"], ["p-all"], ["p-va"]]
