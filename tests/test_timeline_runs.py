@@ -13,37 +13,26 @@ from xml.etree import ElementTree
 import pytest
 
 from common.timeline import build, chart, to_svg
-from tests.harness import (
-    ROOT,
-    lesson,
-    lesson_names,
-    modern_lesson_names,
-    port_lesson_names,
-    run_cli,
-)
+from common.views.recording import TIMELINES
+from common.views.sources import SOURCES
+from tests.harness import ROOT, run_cli
 from tests.test_timeline import assert_span, parse_chart
 from tests.views_fixture.in_this_process import run_main
+from tests.views_fixture.records import page_record
 
 # -- every demo of every lesson ------------------------------------------------
 
 
-#: (flavour, the lessons it has, the backends its demos run on)
-FLAVOURS = [
-    ("asyncio", lesson_names, ["asyncio"]),
-    ("asyncio.modern", modern_lesson_names, ["asyncio"]),
-    ("anyio", port_lesson_names, ["asyncio", "trio"]),
-]
-
-
 def every_demo():
-    """``(flavour, lesson, demo, backend)`` params: every demo of every version,
-    on each backend it runs on."""
+    """``(lesson, version, backend, demo)`` params: every demo of every
+    version, on each backend the pages record it on (the video's and the
+    modern version on asyncio, the port on asyncio and on trio)."""
     return [
-        pytest.param(flavour, name, demo, backend, id=f"{flavour}-{name}-{demo}-{backend}")
-        for flavour, names, backends in FLAVOURS
-        for name in names()
-        for demo in lesson(flavour, name).demos
-        for backend in backends
+        pytest.param(name, version, backend, demo, id=f"{name}-{version}-{backend}-{demo}")
+        for name in SOURCES.lessons()
+        for version, backend, _ in TIMELINES
+        if (the_lesson := SOURCES.lesson(name, version)) is not None
+        for demo in the_lesson.demos
     ]
 
 
@@ -56,12 +45,15 @@ def check_charts(record, demo):
     assert ElementTree.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
 
 
-@pytest.mark.parametrize(("flavour", "name", "demo", "backend"), every_demo())
-def test_every_demo_charts(record_of, flavour, name, demo, backend):
-    # each demo as a bare command line runs it, on virtual time (the port's
-    # plain-function demos too, which run their own loop or none); the
-    # pitfall demos show Python's never-awaited warning: it is charted too
-    check_charts(record_of(flavour, name, demo, backend), demo)
+@pytest.mark.parametrize(("name", "version", "backend", "demo"), every_demo())
+def test_every_demo_charts(name, version, backend, demo):
+    # each demo on virtual time, as a bare command line runs it (the port's
+    # plain-function demos too, which run their own loop or none), as the
+    # pages record it: the records the second build of the pages uses
+    # (tests/test_views_html.py), each made once; the pitfall demos show
+    # Python's never-awaited warning: it is charted too
+    the_demo = SOURCES.lesson(name, version).demos[demo]
+    check_charts(page_record(the_demo, backend), demo)
 
 
 # -- the command line ------------------------------------------------------------
