@@ -6,6 +6,7 @@ widths (each line within the width, the SVG well-formed); the command line's
 """
 
 import os
+import re
 import subprocess
 import sys
 from xml.etree import ElementTree
@@ -36,6 +37,10 @@ def every_demo():
     ]
 
 
+WARNING = re.compile(r"\b[A-Z]\w*Warning: ")
+NEVER_AWAITED = re.compile(r"\bRuntimeWarning: coroutine '[\w.]+' was never awaited$")
+
+
 def check_charts(record, demo):
     for width in (60, 80, 160):
         text = chart(record, width, demo)
@@ -52,8 +57,13 @@ def test_every_demo_charts(name, version, backend, demo):
     # pages record it: the records the second build of the pages uses
     # (tests/test_views_html.py), each made once; the pitfall demos show
     # Python's never-awaited warning: it is charted too
-    the_demo = SOURCES.lesson(name, version).demos[demo]
-    check_charts(page_record(the_demo, backend), demo)
+    record = page_record(SOURCES.lesson(name, version).demos[demo], backend)
+    check_charts(record, demo)
+    # The pages record every warning, as a script shows it; the suite lets
+    # none through (warnings are errors) but the never-awaited one that the
+    # pitfall demos mean to show.
+    warned = [line for _, line in record.lines("stderr") if WARNING.search(line)]
+    assert all(NEVER_AWAITED.search(line) for line in warned), warned
 
 
 # -- the command line ------------------------------------------------------------
