@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 import pytest
 
 from common.timeline import build, chart, to_svg
-from common.views.recording import TIMELINES
+from common.views.recording import TIMELINES, record_demo
 from common.views.sources import SOURCES
 from tests.harness import ROOT, run_cli
 from tests.test_timeline import assert_span, parse_chart
@@ -64,6 +64,14 @@ def test_every_demo_charts(name, version, backend, demo):
     # pitfall demos mean to show.
     warned = [line for _, line in record.lines("stderr") if WARNING.search(line)]
     assert all(NEVER_AWAITED.search(line) for line in warned), warned
+
+
+def test_page_record_records_a_demo_once_per_backend():
+    demo = SOURCES.lesson("w8s2", "anyio").demos["famine"]
+    first = page_record(demo, "trio")
+    assert page_record(demo, "trio") is first  # shared, not recorded again
+    other = page_record(demo, "asyncio")
+    assert other is not first and other.lines() == record_demo(demo, "asyncio").lines()
 
 
 # -- the command line ------------------------------------------------------------

@@ -302,3 +302,27 @@ def test_cli_stdout_closed():
     assert result.stderr.splitlines() == [
         "python -m common.sidebyside: error: cannot write the output: standard output is closed"
     ]
+
+
+@pytest.mark.parametrize(
+    "args", [("w8s2", "--demo", "gather", "--width", "60"), ("w8s2", "--width", "39")]
+)
+def test_this_process_gives_what_a_process_of_its_own_gives(args):
+    # the tests above run the command line in this process (run_main): what
+    # it says there, a process of its own says too, exit code and all
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "COLUMNS")}
+    real = subprocess.run(
+        [sys.executable, "-m", "common.sidebyside", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    here = run(*args)
+    assert (here.returncode, here.stdout, here.stderr) == (
+        real.returncode,
+        real.stdout,
+        real.stderr,
+    )
+    assert real.stdout or real.stderr
