@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import sys
 import warnings
@@ -81,7 +80,7 @@ def _record(demo: Demo, backend: str) -> Record:
         # shown on stderr, where the record sees them, even under a host that
         # collects warnings itself (pytest, IPython)
         warnings.showwarning = _show_on_stderr
-        with repeatable_trio(), _logging_on_stderr(), _old_objects_frozen():
+        with repeatable_trio(), _logging_on_stderr():
             record = run_demo(
                 demo,
                 backend=backend,
@@ -131,20 +130,3 @@ def _logging_on_stderr() -> Iterator[None]:
         yield
     finally:
         root.removeHandler(handler)
-
-
-@contextlib.contextmanager
-def _old_objects_frozen() -> Iterator[None]:
-    """The objects that were there before the demo are left out of the
-    garbage collections it runs (``gc.freeze``; w8s9's pitfalls collect after
-    each case, so that a coroutine nobody awaited warns at once).  In a big
-    process (a Jupyter kernel, a test session) each collection would go
-    through all of them: some 15 ms a case, most of the time a page takes
-    to record.  The run's own objects are collected as in a script.  Two
-    recordings at once in two threads only make the later ones slower (as
-    :func:`common.run_faithful.reporting_what_it_drops`, which does the same)."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
