@@ -77,13 +77,15 @@ window.addEventListener("load", () => {
 });
 </script>"""
 
-#: the pages the tests load: w8s2's as it is; a page that loads an image (the
-#: network check must see it); w8s2's with a test's script that clicks the
-#: picker's labels
+#: an image the page asks the network for (a host that cannot exist)
+IMAGE = "https://example.invalid/x.png"
+
+#: the pages the tests load: w8s2's as it is; and w8s2's with a test's script
+#: that clicks the picker's labels and an image (the network check must see
+#: that request)
 PAGES = {
     "w8s2": modern_w8s2,
-    "bad": lambda: '<p>x</p><img src="https://example.invalid/x.png">',
-    "pick": lambda: modern_w8s2().replace("</body>", PICK + "</body>"),
+    "pick": lambda: modern_w8s2().replace("</body>", f'{PICK}<img src="{IMAGE}"></body>'),
 }
 
 
@@ -129,11 +131,12 @@ def test_page_in_headless_chromium(loaded):
 
 def test_network_check_would_see_a_request(loaded):
     # the check above can fail: a page that loads an image is caught
-    assert "https://example.invalid/x.png" in page_requests(loaded["bad"].netlog)
+    assert IMAGE in page_requests(loaded["pick"].netlog)
 
 
 def test_the_pair_is_picked_without_script(loaded):
     # the page as it is, with a test's script that clicks the picker's labels
+    # (and an image it cannot load, which changes nothing here)
     dom = loaded["pick"].result.stdout
     seen = json.loads(unescape(dom.rsplit('<pre id="seen">', 1)[1].split("</pre>")[0]))
     # at first the video ⇄ the port, then each choice alone
