@@ -128,8 +128,9 @@ def site(build):
 
 @functools.cache
 def modern_w8s2():
-    """w8s2's page with a modern version (the tests' own), made once."""
-    return html_page("w8s2", sources=WITH_MODERN)
+    """w8s2's page with a modern version (the tests' own), made once, of the
+    records shared in the session."""
+    return html_page("w8s2", sources=WITH_MODERN, record=page_record)
 
 
 @pytest.fixture
