@@ -122,7 +122,9 @@ def _logging_on_stderr() -> Iterator[None]:
     """Log records go to stderr, where the record sees them, as in a script
     that sets up no logging (Python's last resort, from warnings up), even
     under a host that collects them itself (pytest does): else the page
-    made there would lack the lines a script shows."""
+    made there would lack the lines a script shows.  (The handler is the
+    process's while the demo runs: what another thread logs meanwhile goes
+    to stderr too.)"""
     handler = _LastResort(logging.WARNING)
     root = logging.getLogger()
     root.addHandler(handler)
