@@ -15,7 +15,7 @@ import pytest
 from common.sidebyside import show
 from common.views.cli import main
 from common.views.page import html_page
-from common.views.recording import TIMELINES
+from common.views.recording import TIMELINES, record_demo
 from common.views.sources import SOURCES, Sources, demo_names, docstring_lists
 from tests.harness import ROOT
 from tests.views_fixture.in_this_process import run_main
@@ -157,6 +157,17 @@ def test_every_page_is_the_same_byte_for_byte_on_every_build(build, tmp_path, ca
     assert sorted(p.name for p in tmp_path.iterdir()) == names
     for name in names:
         assert (tmp_path / name).read_bytes() == (first / name).read_bytes(), name
+
+
+def test_a_demo_is_recorded_as_a_script_shows_it():
+    # w8s9's boom drops a task that failed: asyncio logs it when the task is
+    # collected.  A script shows that on stderr, the traceback of the task
+    # alone; so must the page, whatever collects log records (pytest here).
+    demo = SOURCES.lesson("w8s9", "video").demos["boom"]
+    lines = [line for _, line in record_demo(demo, "asyncio").lines("stderr")]
+    assert lines[0] == "Task exception was never retrieved"
+    assert lines[-1] == "ZeroDivisionError: division by zero"
+    assert not any("During handling" in line or "common/views" in line for line in lines)
 
 
 def test_every_lesson_and_the_index(site):

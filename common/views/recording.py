@@ -64,9 +64,11 @@ def record_demo(demo: Demo, backend: str) -> Record:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return _record(demo, backend)
-    with ThreadPoolExecutor(1, thread_name_prefix="views-record") as pool:
-        return pool.submit(_record, demo, backend).result()
+        pass  # (not recorded in here: the demo's tracebacks would show this one)
+    else:
+        with ThreadPoolExecutor(1, thread_name_prefix="views-record") as pool:
+            return pool.submit(_record, demo, backend).result()
+    return _record(demo, backend)
 
 
 def _record(demo: Demo, backend: str) -> Record:
