@@ -9,7 +9,6 @@ its start's to its end's.
 
 import math
 import re
-from xml.etree import ElementTree
 
 import pytest
 
@@ -22,22 +21,12 @@ from common.timeline import (
     OPEN,
     PRINTS,
     START,
-    STDERR,
     Scale,
     Span,
     build,
     chart,
-    record_svg,
-    to_svg,
 )
-from tests.harness import (
-    faithful_record,
-    lesson_names,
-    modern_record,
-    port_record,
-)
-
-pytestmark = pytest.mark.anyio
+from tests.harness import lesson_names
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -84,7 +73,7 @@ def assert_span(rows, resolution, name, start, end, closed=True):
         assert cells[last] == (END if closed else OPEN) or cells[last] == MARK
 
 
-def record_of(schedule, duration=None, stderr=()):
+def a_record(schedule, duration=None, stderr=()):
     """A Record as the recorder makes it: one write per line."""
     chunks = [Chunk(t, line + "\n") for t, line in schedule]
     chunks += [Chunk(t, line + "\n", "stderr") for t, line in stderr]
@@ -116,8 +105,8 @@ def check_famine(record, width):
 
 
 @pytest.mark.parametrize("width", [60, 80, 160])
-def test_famine_faithful_columns(width):
-    record = faithful_record("w8s2", "famine")
+def test_famine_faithful_columns(record_of, width):
+    record = record_of("asyncio", "w8s2", "famine")
     rows, resolution = check_famine(record, width)
     # asyncio wakes run1 first
     assert_span(rows, resolution, "run1", 0, 1.5)
@@ -128,8 +117,9 @@ def test_famine_faithful_columns(width):
         assert bar(rows["run2"]) == (0, 50)
 
 
-async def test_famine_port_columns():
-    check_famine(await port_record("w8s2", "famine"), 80)
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_famine_port_columns(record_of, backend):
+    check_famine(record_of("anyio", "w8s2", "famine", backend), 80)
 
 
 # w8s6 fork, as the video shows it: >>> c1 0 s, forking 1 s, >>> c2 1 s, <<< c1 2 s,
@@ -162,7 +152,7 @@ def window_schedule():
 
 @pytest.mark.parametrize("width", [60, 80, 160])
 def test_fork_like_columns(width):
-    record = record_of(FORK, duration=3.5)  # bounded at 3.5 s, as the lesson
+    record = a_record(FORK, duration=3.5)  # bounded at 3.5 s, as the lesson
     timeline = build(record)
     assert timeline.names() == ["c1", "c2", PRINTS]
     assert timeline.end == 3.5
@@ -175,7 +165,7 @@ def test_fork_like_columns(width):
 
 @pytest.mark.parametrize("width", [60, 80, 160])
 def test_window_like_columns(width):
-    record = record_of(window_schedule(), duration=5.5)
+    record = a_record(window_schedule(), duration=5.5)
     timeline = build(record)
     # one row per job, by start time then by number (job2 before job10)
     assert timeline.names() == [f"job{i}" for i in range(8)] + [PRINTS]
@@ -222,25 +212,26 @@ def check_known(record, spans):
 
 
 @pytest.mark.parametrize(("name", "demo", "spans"), known())
-def test_known_schedule_faithful(name, demo, spans):
-    check_known(faithful_record(name, demo), spans)
+def test_known_schedule_faithful(record_of, name, demo, spans):
+    check_known(record_of("asyncio", name, demo), spans)
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+@pytest.mark.parametrize(("name", "demo", "spans"), known())
+def test_known_schedule_port(record_of, name, demo, spans, backend):
+    check_known(record_of("anyio", name, demo, backend), spans)
 
 
 @pytest.mark.parametrize(("name", "demo", "spans"), known())
-async def test_known_schedule_port(name, demo, spans):
-    check_known(await port_record(name, demo), spans)
-
-
-@pytest.mark.parametrize(("name", "demo", "spans"), known())
-def test_known_schedule_modern(name, demo, spans):
-    check_known(modern_record(name, demo), spans)
+def test_known_schedule_modern(record_of, name, demo, spans):
+    check_known(record_of("asyncio.modern", name, demo), spans)
 
 
 def test_same_instant_order_does_not_change_the_chart():
     # trio prints the lines of one instant in any order: same chart
     schedule = window_schedule()
     shuffled = sorted(schedule, key=lambda item: (item[0], item[1][::-1]))
-    assert chart(record_of(schedule), 80) == chart(record_of(shuffled), 80)
+    assert chart(a_record(schedule), 80) == chart(a_record(shuffled), 80)
 
 
 def test_scale_is_the_finest_nice_one_that_fits():
@@ -253,163 +244,3 @@ def test_scale_is_the_finest_nice_one_that_fits():
     assert scale.column(1.5) == 30 and scale.column(2.5) == 50 and scale.column(0.026) == 1
     # ticks: round seconds, whole columns apart, labels that fit
     assert [t for _, t in scale.ticks()] == [0, 0.5, 1, 1.5, 2, 2.5]
-
-
-# -- rules ----------------------------------------------------------------------
-
-
-def test_rules_fetch_got_and_unmatched():
-    url = "http://127.0.0.1:8000/docs/f1040.pdf"
-    record = record_of(
-        [
-            (0.0, f"fetching {url}"),
-            (0.0, "fetching http://127.0.0.1:8000/docs/f1040es.pdf"),
-            (1.0, f"{url} returned 71234 bytes"),
-            (1.5, "http://127.0.0.1:8000/docs/f1040es.pdf returned 12 bytes"),
-            (2.0, "http://127.0.0.1:8000/docs/f1040c.pdf returned 9 chars"),  # no start
-            (2.0, "1s + 000ms got tick1"),
-            (3.0, "2s + 000ms got tick2"),
-            (3.0, "duration = 3.0s"),
-        ],
-        stderr=[(3.0, "Task exception was never retrieved")],
-    )
-    timeline = build(record)
-    assert timeline.names() == ["f1040.pdf", "f1040es.pdf", "f1040c.pdf", "got", PRINTS, STDERR]
-    assert timeline["f1040.pdf"].spans == [Span(0.0, 1.0)]
-    assert timeline["f1040es.pdf"].spans == [Span(0.0, 1.5)]
-    # an end without a start is an instant, not a span
-    assert timeline["f1040c.pdf"].spans == [] and [
-        m.time for m in timeline["f1040c.pdf"].marks
-    ] == [2.0]
-    assert [m.time for m in timeline["got"].marks] == [2.0, 3.0]
-    assert [m.time for m in timeline[PRINTS].marks] == [3.0]
-    assert [m.time for m in timeline[STDERR].marks] == [3.0]
-
-
-def test_a_start_without_end_runs_to_the_end():
-    record = record_of([(0.0, ">>> forever"), (1.0, "tick")], duration=2.0)
-    timeline = build(record)
-    assert timeline["forever"].spans == [Span(0.0, 2.0, closed=False)]
-    rows, resolution = parse_chart(chart(record, 80))
-    assert_span(rows, resolution, "forever", 0, 2.0, closed=False)
-    assert OPEN in chart(record, 80)
-
-
-def test_progress_characters_are_marks_per_character():
-    # countdown prints '.' every 0.05 s, compute blocks and prints 'x' (w8s9)
-    chunks = [Chunk(0.0, "."), *(Chunk(0.05 * k, "x") for k in range(1, 4))]
-    chunks += [Chunk(0.15, "."), Chunk(0.2, "."), Chunk(0.2, "\n")]
-    record = Record(chunks, duration=0.2)
-    timeline = build(record)
-    assert timeline.names() == ["'.'", "'x'"]
-    assert [m.time for m in timeline["'.'"].marks] == [0.0, 0.15, 0.2]
-    assert [m.time for m in timeline["'x'"].marks] == [0.05, 0.1, 0.15]
-    rows, resolution = parse_chart(chart(record, 80))
-    assert sorted(rows["'x'"]) == [column(t, resolution) for t in (0.05, 0.1, 0.15)]
-
-
-def test_progress_pieces_and_a_message_on_one_line():
-    # w8s4's lines: each download prints its index without a newline, then a
-    # message on the same line; the indexes are pieces, the message a line
-    url = "http://127.0.0.1:8000/f0.pdf"
-    chunks = [Chunk(0.0, f"fetching {url}"), Chunk(0.0, "\n")]
-    chunks += [Chunk(0.1, "0"), Chunk(0.2, "1"), Chunk(0.2, "0"), Chunk(0.3, "0")]
-    chunks += [Chunk(0.3, f"{url} returned 300 bytes"), Chunk(0.3, "\n")]
-    timeline = build(Record(chunks, duration=0.3))
-    assert timeline.names() == ["f0.pdf", "'0'", "'1'"]
-    assert timeline["f0.pdf"].spans == [Span(0.0, 0.3)]
-    assert [m.time for m in timeline["'0'"].marks] == [0.1, 0.2, 0.3]
-    assert [m.time for m in timeline["'1'"].marks] == [0.2]
-
-
-def test_one_print_of_several_pieces_is_one_line():
-    # print("run1", "début") writes four pieces at one instant: one line
-    record = Record(
-        [
-            Chunk(0.0, "run1"),
-            Chunk(0.0, " "),
-            Chunk(0.0, "début"),
-            Chunk(0.0, "\n"),
-            Chunk(1.0, "run1 fin\n"),
-        ],
-        duration=1.0,
-    )
-    assert build(record)["run1"].spans == [Span(0.0, 1.0)]
-
-
-def test_no_time_span_renders_sensibly():
-    record = record_of([(0.0, "in Awaitable"), (0.0, "'yielded'")])
-    text = chart(record, 80, "awaitable")
-    assert "(everything at 0 s: no time passed)" in text
-    rows, _ = parse_chart(text)
-    assert rows == {PRINTS: {0: MARK}}
-    assert to_svg(build(record)).count("<path") == 1
-
-
-def test_empty_record():
-    assert "nothing printed" in chart(Record([], duration=0.0), 80)
-    assert "nothing printed" in to_svg(build(Record([], duration=0.0)))
-
-
-def test_many_rows_are_capped():
-    record = record_of([(float(i), f">>> job{i}") for i in range(40)])
-    text = chart(record, 80)
-    assert "… and 16 more activities" in text  # 24 rows shown, of 40
-
-
-# -- one scale for the chart and the SVG ---------------------------------------
-
-
-def svg_ticks(svg):
-    root = ElementTree.fromstring(svg)
-    return [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tl-tick"]
-
-
-def chart_ticks(text):
-    lines = text.splitlines()
-    axis = next(k for k, line in enumerate(lines) if "└" in line)
-    return lines[axis + 1].split()
-
-
-@pytest.mark.parametrize("end", [0.3, 1.5, 2.5, 5.5, 12.0, 95.0])
-def test_the_chart_and_the_svg_share_one_scale(end):
-    record = record_of([(0.0, ">>> a"), (end, "<<< a")])
-    # the SVG's area (400 px wide, 92 for labels, 24 on the right) holds 40
-    # characters of 7 px: the ticks of the text chart 40 columns wide
-    scale = Scale.fit(end, (400 - 92 - 24) // 7)
-    expected = [f"{t:g}s" for _, t in scale.ticks()]
-    assert svg_ticks(to_svg(build(record))) == expected
-    # and the chart whose area is 40 columns (width - 8 for the label column
-    # and its gap - the room the last label takes beyond the axis)
-    width = 40 + 8 + len(f"{end:g}s") - 1
-    assert chart_ticks(chart(record, width)) == expected
-
-
-def test_svg_bars_are_where_the_scale_puts_them():
-    record = record_of(window_schedule(), duration=5.5)
-    root = ElementTree.fromstring(to_svg(build(record)))
-    scale = Scale.fit(5.5, 40)  # 0.2 s a column: 29 columns
-    assert (scale.resolution, scale.columns) == (0.2, 29)
-    per_column = 284 / 28  # stretched: the last column at the right edge
-    bars = {
-        rect.find(f"{SVG}title").text.split(":")[0]: rect
-        for rect in root.iter(f"{SVG}rect")
-        if rect.find(f"{SVG}title") is not None
-    }
-    for name, (start, end) in WINDOW_SPANS.items():
-        x = 92 + start / 0.2 * per_column
-        width = (end - start) / 0.2 * per_column
-        assert float(bars[name].get("x")) == pytest.approx(x, abs=0.06)
-        assert float(bars[name].get("width")) == pytest.approx(width, abs=0.11)
-
-
-def test_record_svg_is_standalone():
-    svg = record_svg(record_of(FORK, duration=3.5), title="fork")
-    root = ElementTree.fromstring(svg)  # well-formed XML
-    assert root.get("font-family") and root.get("font-size") == "11"
-    # its colours are attributes: nothing depends on a stylesheet
-    assert "<style" not in svg and "class=" in svg
-    for text in root.iter(f"{SVG}text"):
-        assert text.get("fill"), ElementTree.tostring(text)
-    assert "url(" not in svg and "href" not in svg and "<script" not in svg
-    assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tl-title"] == ["fork"]

@@ -1,23 +1,25 @@
 """The HTML views: every lesson's page (three versions, four timelines per
-demo), the index, the inline view for Jupyter, and the pages in a real browser."""
+demo), the index, the inline view for Jupyter (the pages in a real browser:
+tests/test_views_browser.py)."""
 
-import json
+import functools
 import os
 import re
-import shutil
 import subprocess
 import sys
 from html import unescape
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from common.sidebyside import show
+from common.views.cli import main
 from common.views.page import html_page
-from common.views.recording import TIMELINES
+from common.views.recording import TIMELINES, record_demo
 from common.views.sources import SOURCES, Sources, demo_names, docstring_lists
 from tests.harness import ROOT
+from tests.views_fixture.in_this_process import run_main
+from tests.views_fixture.records import page_record
 
 LESSONS = SOURCES.lessons()
 WITH_MODERN = Sources(modern="tests.views_fixture.modern")
@@ -79,32 +81,93 @@ def parse(page):
     return parser
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """Every page, built once, by the command line."""
-    folder = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "common.sidebyside", "--all", "--out", str(folder)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-    )
-    assert (result.returncode, result.stderr) == (0, ""), result.stderr
-    return folder
+class Build:
+    """``python -m common.sidebyside --all --out FOLDER`` in a process of its
+    own, started at once: it runs beside the tests that need none of its pages."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "common.sidebyside", "--all", "--out", str(folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        self.stderr = None
+
+    def pages(self):
+        """The folder, once every page is there (the process ended well)."""
+        if self.stderr is None:
+            _, self.stderr = self.process.communicate(timeout=300)
+        assert (self.process.returncode, self.stderr) == (0, ""), self.stderr
+        return self.folder
+
+    def stop(self):
+        if self.process.poll() is None:  # a test failed before it needed the pages
+            self.process.kill()
+            self.process.communicate()
 
 
 @pytest.fixture(scope="session")
+def build(tmp_path_factory):
+    """Every page, built by the command line in a process of its own: a fresh
+    interpreter (its own hash seed, no state left by a test), as a user builds
+    the site.  Started when a test first asks for it."""
+    started = Build(tmp_path_factory.mktemp("site"))
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="session")
+def site(build):
+    """The folder of every page (see :func:`build`)."""
+    return build.pages()
+
+
+@functools.cache
+def modern_w8s2():
+    """w8s2's page with a modern version (the tests' own), made once, of the
+    records shared in the session."""
+    return html_page("w8s2", sources=WITH_MODERN, record=page_record)
+
+
+@pytest.fixture
 def modern_page():
-    """w8s2's page with a modern version (the tests' own)."""
-    return html_page("w8s2", sources=WITH_MODERN)
+    return modern_w8s2()
 
 
-def test_a_page_is_the_same_byte_for_byte_on_every_build(site):
-    # the command line's build, and one more in this process
-    assert html_page("w8s8").encode() == (site / "w8s8.html").read_bytes()
+def test_every_page_is_the_same_byte_for_byte_on_every_build(build, tmp_path, capsys):
+    # A second build of every page and the index, here (the command line's
+    # main()), while the first one runs in a process of its own.  Every page,
+    # not one of each kind: what could change from one build to the next is
+    # in the timelines, and each page has demos of its own, which would each
+    # change in a way of their own (trio's scheduling, a real clock, a warning
+    # shown only once, a log record that a host keeps for itself).  Each demo
+    # is recorded here once for the session (tests/views_fixture/records.py),
+    # apart from the other build, which records them all again.
+    def page(name):
+        return html_page(name, record=page_record)
+
+    assert main(["--all", "--out", str(tmp_path)], render=page) == 0
+    assert capsys.readouterr().err == ""
+    first = build.pages()
+    names = sorted(p.name for p in first.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == names
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (first / name).read_bytes(), name
+
+
+def test_a_demo_is_recorded_as_a_script_shows_it():
+    # w8s9's boom drops a task that failed: asyncio logs it when the task is
+    # collected.  A script shows that on stderr, the traceback of the task
+    # alone; so must the page, whatever collects log records (pytest here).
+    demo = SOURCES.lesson("w8s9", "video").demos["boom"]
+    lines = [line for _, line in record_demo(demo, "asyncio").lines("stderr")]
+    assert lines[0] == "Task exception was never retrieved"
+    assert lines[-1] == "ZeroDivisionError: division by zero"
+    assert not any("During handling" in line or "common/views" in line for line in lines)
 
 
 def test_every_lesson_and_the_index(site):
@@ -196,16 +259,8 @@ def test_timelines_in_the_page(modern_page):
 
 def test_page_of_one_demo(tmp_path):
     target = tmp_path / ("g" * 245 + ".html")  # a long name: the temporary one is short
-    args = ["w8s2", "--demo", "gather", "--html", str(target)]
-    result = subprocess.run(
-        [sys.executable, "-m", "common.sidebyside", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
+    ran = run_main("common.sidebyside", "w8s2", "--demo", "gather", "--html", str(target))
+    assert ran.returncode == 0, ran.stderr
     page = target.read_text(encoding="utf-8")
     assert page.count("<svg") == expected_svgs("w8s2", SOURCES, ["gather"])
     assert 'id="demo-gather"' in page and 'id="demo-famine"' not in page
@@ -237,105 +292,3 @@ def test_show_names_a_bad_lesson_or_demo():
         show("w8s0")
     with pytest.raises(UsageError, match="unknown demo 'nope' of w8s2"):
         show("w8s2", demo="nope")
-
-
-# -- in a real browser -------------------------------------------------------------
-
-BROWSER_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # the network is off: no name resolves
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--enable-logging=stderr",
-    "--v=0",
-]
-
-
-def chromium():
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-            pytest.fail("chromium is missing in CI: .ci/run must install it")
-        pytest.skip("chromium is not installed (apt-get install -y chromium); CI runs this test")
-    return path
-
-
-def page_requests(netlog):
-    """URLs the page itself asked for (Chromium's own services have no initiator)."""
-    try:
-        events = json.loads(Path(netlog).read_text())["events"]
-    except ValueError:  # a log cut short: read what is there
-        text = Path(netlog).read_text()
-        events = json.loads(text[: text.rfind("},") + 1] + "]}")["events"]
-    return {
-        event["params"]["url"]
-        for event in events
-        if "url" in (event.get("params") or {})
-        and event["params"].get("initiator", "not an origin") != "not an origin"
-    }
-
-
-def browse(tmp_path, page, *extra):
-    return subprocess.run(
-        [chromium(), *BROWSER_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *extra, page],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def test_page_in_headless_chromium(tmp_path, modern_page):
-    page = tmp_path / "w8s2.html"
-    page.write_text(modern_page, encoding="utf-8")
-    netlog = tmp_path / "net.json"
-    result = browse(tmp_path, page.as_uri(), f"--log-net-log={netlog}", "--dump-dom")
-    # no console message at all: the page has no script, a message is an error
-    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
-    assert console == [] and "Uncaught" not in result.stderr
-    # with the network off, the page asked for nothing but itself
-    assert page_requests(netlog) <= {page.as_uri()}
-    # the DOM as the browser built it: every drawing, the picker, the lists
-    dom = result.stdout
-    assert dom.count("<svg") == expected_svgs("w8s2", WITH_MODERN) > 0
-    assert dom.count('type="radio"') == 4 and dom.count('class="pair ') == 20
-    assert "Differs from the asyncio version" in dom and "What anyio adds" in dom
-
-
-def test_network_check_would_see_a_request(tmp_path):
-    # the check above can fail: a page that loads an image is caught
-    page = tmp_path / "bad.html"
-    page.write_text('<p>x</p><img src="https://example.invalid/x.png">')
-    netlog = tmp_path / "net.json"
-    browse(tmp_path, page.as_uri(), f"--log-net-log={netlog}", "--dump-dom")
-    assert "https://example.invalid/x.png" in page_requests(netlog)
-
-
-PICK = """<script>
-// test only (the page has no script): click a label, then say which pairs show
-window.addEventListener("load", () => {
-  const shown = () => [...document.querySelectorAll("#demo-gather .pair")]
-    .filter((pair) => getComputedStyle(pair).display !== "none")
-    .map((pair) => pair.classList[1]);
-  const seen = [shown()];
-  for (const choice of ["p-vm", "p-ma", "p-all", "p-va"]) {
-    document.querySelector(`label.${choice}`).click();
-    seen.push(shown());
-  }
-  document.body.insertAdjacentHTML("beforeend", `<pre id="seen">${JSON.stringify(seen)}</pre>`);
-});
-</script>"""
-
-
-def test_the_pair_is_picked_without_script(tmp_path, modern_page):
-    # the page as it is, with a test's script that clicks the picker's labels
-    page = tmp_path / "w8s2.html"
-    page.write_text(modern_page.replace("</body>", PICK + "</body>"), encoding="utf-8")
-    dom = browse(tmp_path, page.as_uri(), "--dump-dom").stdout
-    seen = json.loads(unescape(dom.rsplit('<pre id="seen">', 1)[1].split("</pre>")[0]))
-    # at first the video ⇄ the port, then each choice alone
-    assert seen == [["p-va"], ["p-vm"], ["p-ma"], ["p-all"], ["p-va"]]

@@ -14,25 +14,19 @@ from common.views.align import CONTINUED, Row, align
 from common.views.sources import SOURCES, Excerpt, Sources, demo_excerpt, demo_names
 from common.views.terminal import code_width, print_terminal
 from tests.harness import ROOT
+from tests.views_fixture.in_this_process import run_main
 
 LESSONS = SOURCES.lessons()
 #: the views pointed at a small modern version of w8s2 (tests/views_fixture)
 WITH_MODERN = Sources(modern="tests.views_fixture.modern")
 
 
-def run(*args, set=None):
-    """``python -m common.sidebyside args…``, piped, with only the colour
+def run(*args, set=None, encoding="utf-8"):
+    """``python -m common.sidebyside args…``, run in this process, piped (its
+    output a stream that takes only ``encoding``), with only the colour
     variables of ``set`` (none of the caller's)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "COLUMNS")}
-    env.update({"PYTHONPATH": str(ROOT)}, **(set or {}))
-    return subprocess.run(
-        [sys.executable, "-m", "common.sidebyside", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
+    unset = dict.fromkeys(("FORCE_COLOR", "NO_COLOR", "COLUMNS"))
+    return run_main("common.sidebyside", *args, env={**unset, **(set or {})}, encoding=encoding)
 
 
 def test_lessons_are_discovered_in_the_course_order():
@@ -199,7 +193,8 @@ def test_terminal_a_demo_one_side_does_not_have():
 
 
 def test_terminal_in_an_ascii_output():
-    result = run("w8s2", "--demo", "famine", "--width", "60", set={"PYTHONIOENCODING": "ascii"})
+    # (as PYTHONIOENCODING=ascii gives it)
+    result = run("w8s2", "--demo", "famine", "--width", "60", encoding="ascii")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.isascii()
     # the same layout: the rule, the gutter, and '?' for what ASCII lacks
@@ -230,6 +225,43 @@ def test_cli_colour_on_a_terminal():
     assert "\x1b[" in result.stdout
     no_color = run("w8s2", "--width", "120", set={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert "\x1b[" not in no_color.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["w8s0"], "unknown lesson 'w8s0'"),
+        (["w8s2", "--demo", "nope"], "unknown demo 'nope'"),
+        (["w8s2", "--width", "ten"], "invalid int value"),
+        (["w8s2", "--width", "39"], "--width must be between 40 and 1000, not 39"),
+        ([], "which lesson?"),
+        (["--all"], "--all needs --out DIR"),
+        (["w8s2", "--out", "x"], "--out goes with --all"),
+    ],
+)
+def test_cli_errors(args, message):
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_version_the_lesson_does_not_have_yet(capsys):
+    from common.views.cli import main
+
+    no_modern = Sources(modern="tests.views_fixture.nothing_here")
+    assert main(["w8s8", "--left", "modern"], sources=no_modern) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "python -m common.sidebyside: error: w8s8 has no modern version yet"
+        " (it has: video, anyio)\n"
+    )
+
+
+# -- in a process of its own: what only a real process shows ----------------------
 
 
 def test_cli_reader_leaving_early_is_no_error():
@@ -273,34 +305,24 @@ def test_cli_stdout_closed():
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["w8s0"], "unknown lesson 'w8s0'"),
-        (["w8s2", "--demo", "nope"], "unknown demo 'nope'"),
-        (["w8s2", "--width", "ten"], "invalid int value"),
-        (["w8s2", "--width", "39"], "--width must be between 40 and 1000, not 39"),
-        ([], "which lesson?"),
-        (["--all"], "--all needs --out DIR"),
-        (["w8s2", "--out", "x"], "--out goes with --all"),
-    ],
+    "args", [("w8s2", "--demo", "gather", "--width", "60"), ("w8s2", "--width", "39")]
 )
-def test_cli_errors(args, message):
-    result = run(*args)
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_a_version_the_lesson_does_not_have_yet(capsys):
-    from common.views.cli import main
-
-    no_modern = Sources(modern="tests.views_fixture.nothing_here")
-    assert main(["w8s8", "--left", "modern"], sources=no_modern) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert err == (
-        "python -m common.sidebyside: error: w8s8 has no modern version yet"
-        " (it has: video, anyio)\n"
+def test_this_process_gives_what_a_process_of_its_own_gives(args):
+    # the tests above run the command line in this process (run_main): what
+    # it says there, a process of its own says too, exit code and all
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "COLUMNS")}
+    real = subprocess.run(
+        [sys.executable, "-m", "common.sidebyside", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        timeout=60,
     )
+    here = run(*args)
+    assert (here.returncode, here.stdout, here.stderr) == (
+        real.returncode,
+        real.stdout,
+        real.stderr,
+    )
+    assert real.stdout or real.stderr

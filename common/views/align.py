@@ -9,6 +9,7 @@ that differ are found the same way, word by word.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,10 +35,33 @@ _MAX_PAIRING = 4000  # cells of the pairing table before falling back to order
 _TRAILING_COMMENT = re.compile(r"\s+#.*$")
 
 
-def _similarity(a: str, b: str) -> float:
-    """How alike two lines are, their code only (a trailing comment such as a
-    ``noqa`` would make unrelated lines look alike)."""
-    a, b = _TRAILING_COMMENT.sub("", a).strip(), _TRAILING_COMMENT.sub("", b).strip()
+def _code(line: str) -> str:
+    """A line's code only: a trailing comment such as a ``noqa`` would make
+    unrelated lines look alike."""
+    return _TRAILING_COMMENT.sub("", line).strip()
+
+
+def _similarities(a: Sequence[str], b: Sequence[str]) -> list[list[float]]:
+    """How alike each line of ``a`` is to each line of ``b`` (difflib's ratio
+    of their code), where that reaches :data:`_SIMILAR`; 0 where it does not:
+    below it, how much below makes no difference to the pairing.  difflib's
+    quick upper bounds rule most pairs out before the full comparison."""
+    codes_a, codes_b = [_code(line) for line in a], [_code(line) for line in b]
+    sim = [[0.0] * len(b) for _ in a]
+    matcher: SequenceMatcher[str] = SequenceMatcher(None, autojunk=False)
+    for j, code_b in enumerate(codes_b):
+        matcher.set_seq2(code_b)  # difflib keeps what it learnt of the second one
+        for i, code_a in enumerate(codes_a):
+            matcher.set_seq1(code_a)
+            if matcher.real_quick_ratio() >= _SIMILAR and matcher.quick_ratio() >= _SIMILAR:
+                sim[i][j] = _ratio(code_a, code_b)
+    return sim
+
+
+@functools.lru_cache(maxsize=16384)
+def _ratio(a: str, b: str) -> float:
+    # Cached: a demo's lines are compared again in the whole files, and a
+    # page pairs each version with the two others.
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
@@ -50,7 +74,7 @@ def _pair(a: Sequence[str], b: Sequence[str], i0: int, j0: int) -> list[Row]:
         in_order += [Row(i0 + k, None, "delete") for k in range(m, n)]
         in_order += [Row(None, j0 + k, "insert") for k in range(n, m)]
         return in_order
-    sim = [[_similarity(a[i], b[j]) for j in range(m)] for i in range(n)]
+    sim = _similarities(a, b)
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):

@@ -9,6 +9,7 @@ aligned lines is marked in the HTML itself (``<span class="dw">``).
 
 from __future__ import annotations
 
+import functools
 import re
 from html import escape
 from importlib import resources
@@ -27,9 +28,16 @@ def _token_class(ttype: Any) -> str:
     return STANDARD_TYPES[ttype]  # type: ignore[no-any-return]
 
 
-def _html_lines(lines: list[str]) -> list[list[tuple[str, str]]]:
-    """Each line as ``[(css class, text)]``, lexed as one file (so that a
+def _html_lines(lines: list[str]) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """Each line as ``((css class, text), …)``, lexed as one file (so that a
     docstring spanning lines is a string on each of them)."""
+    return _lexed(tuple(lines))
+
+
+@functools.lru_cache(maxsize=256)
+def _lexed(lines: tuple[str, ...]) -> tuple[tuple[tuple[str, str], ...], ...]:
+    # Cached: a page shows each excerpt in up to three tables (two pairs and
+    # the three together), and pygments is the slow part of making them.
     from pygments.lexers import PythonLexer  # type: ignore[import-untyped,unused-ignore]
 
     result: list[list[tuple[str, str]]] = [[]]
@@ -41,10 +49,10 @@ def _html_lines(lines: list[str]) -> list[list[tuple[str, str]]]:
                 result.append([])
             if piece:
                 result[-1].append((cls, piece))
-    return (result + [[] for _ in lines])[: len(lines)]
+    return tuple(tuple(line) for line in (result + [[] for _ in lines])[: len(lines)])
 
 
-def _html_code(tokens: list[tuple[str, str]], ranges: list[tuple[int, int]]) -> str:
+def _html_code(tokens: tuple[tuple[str, str], ...], ranges: list[tuple[int, int]]) -> str:
     """One line of highlighted HTML, the changed ranges wrapped in ``<del>``-like marks."""
     out: list[str] = []
     pos = 0

@@ -30,8 +30,14 @@ from common.views.sources import (
 )
 
 if TYPE_CHECKING:
-    from common.runner import Lesson
+    from collections.abc import Callable
+
+    from common.record import Record
+    from common.runner import Demo, Lesson
     from common.views.activities import Timeline
+
+    #: How a page gets a demo's record on a backend (:func:`record_demo`).
+    Recorder = Callable[[Demo, str], Record]
 
 #: The choices of the picker: (class, left, right, label); ``None``: all three.
 PAIRS = (
@@ -89,9 +95,12 @@ def _versions_html(excerpts: dict[str, Excerpt], versions: list[str]) -> str:
     return "\n".join(parts)
 
 
-def timelines_html(lessons: dict[str, Lesson | None], demo: str) -> str:
+def timelines_html(
+    lessons: dict[str, Lesson | None], demo: str, record: Recorder = record_demo
+) -> str:
     """The demo's timelines (the video, modern, the port on asyncio and on
-    trio, those that exist), on one time axis."""
+    trio, those that exist), on one time axis; ``record`` records them (a
+    test hands the records it shares)."""
     from common.views.activities import build
     from common.views.svg import to_svg
 
@@ -101,7 +110,7 @@ def timelines_html(lessons: dict[str, Lesson | None], demo: str) -> str:
         if lesson is None or demo not in lesson.demos:
             continue
         try:
-            timeline = build(record_demo(lesson.demos[demo], backend))
+            timeline = build(record(lesson.demos[demo], backend))
         except Exception as exc:
             built.append((caption, None, f"{type(exc).__name__}: {exc}".splitlines()[0]))
             continue
@@ -121,7 +130,11 @@ def timelines_html(lessons: dict[str, Lesson | None], demo: str) -> str:
 
 
 def demo_section(
-    name: str, demo: str, lessons: dict[str, Lesson | None], sources: Sources = SOURCES
+    name: str,
+    demo: str,
+    lessons: dict[str, Lesson | None],
+    sources: Sources = SOURCES,
+    record: Recorder = record_demo,
 ) -> str:
     """One demo: its title, its versions' code, its timelines."""
     versions = [v for v, lesson in lessons.items() if lesson is not None]
@@ -137,14 +150,19 @@ def demo_section(
             '<div class="demo-body"><div class="demo-code">',
             _versions_html(excerpts, versions),
             '</div><div class="demo-timelines">',
-            timelines_html(lessons, demo),
+            timelines_html(lessons, demo, record),
             "</div></div></section>",
         ]
     )
 
 
 def lesson_view(
-    name: str, demo: str | None = None, *, prefix: str = "", sources: Sources = SOURCES
+    name: str,
+    demo: str | None = None,
+    *,
+    prefix: str = "",
+    sources: Sources = SOURCES,
+    record: Recorder = record_demo,
 ) -> str:
     """The ``<div class="lv">`` of lesson ``name`` (or of one of its demos):
     the body of its page, or what Jupyter shows inline."""
@@ -187,7 +205,7 @@ def lesson_view(
             body += [f"<li>{inline(item)}</li>" for item in items]
             body.append("</ul>")
         body.append("</section>")
-    body += [demo_section(name, n, lessons, sources) for n in names]
+    body += [demo_section(name, n, lessons, sources, record) for n in names]
     if demo is None:
         body.append('<section id="files"><h2>The whole files</h2>')
         body.append(_versions_html({v: sources.whole(name, v) for v in versions}, versions))
@@ -216,9 +234,16 @@ def _page(title: str, body: str) -> str:
     )
 
 
-def html_page(name: str, demo: str | None = None, *, sources: Sources = SOURCES) -> str:
-    """The standalone page of lesson ``name`` (or of one of its demos)."""
-    view = lesson_view(name, demo, sources=sources)
+def html_page(
+    name: str,
+    demo: str | None = None,
+    *,
+    sources: Sources = SOURCES,
+    record: Recorder = record_demo,
+) -> str:
+    """The standalone page of lesson ``name`` (or of one of its demos);
+    ``record`` records its demos (:func:`record_demo`)."""
+    view = lesson_view(name, demo, sources=sources, record=record)
     return _page(f"{name}: the video's asyncio, asyncio today, anyio", view + FOOTER)
 
 

@@ -10,8 +10,11 @@ on every build (trio's scheduler is seeded for it:
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import sys
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -61,9 +64,11 @@ def record_demo(demo: Demo, backend: str) -> Record:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return _record(demo, backend)
-    with ThreadPoolExecutor(1, thread_name_prefix="views-record") as pool:
-        return pool.submit(_record, demo, backend).result()
+        pass  # (not recorded in here: the demo's tracebacks would show this one)
+    else:
+        with ThreadPoolExecutor(1, thread_name_prefix="views-record") as pool:
+            return pool.submit(_record, demo, backend).result()
+    return _record(demo, backend)
 
 
 def _record(demo: Demo, backend: str) -> Record:
@@ -77,7 +82,7 @@ def _record(demo: Demo, backend: str) -> Record:
         # shown on stderr, where the record sees them, even under a host that
         # collects warnings itself (pytest, IPython)
         warnings.showwarning = _show_on_stderr
-        with repeatable_trio():
+        with repeatable_trio(), _logging_on_stderr():
             record = run_demo(
                 demo,
                 backend=backend,
@@ -101,3 +106,31 @@ def _show_on_stderr(
 ) -> None:
     """What Python does with a warning it shows: a line on stderr."""
     sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+class _LastResort(logging.Handler):
+    """What Python does with a log record that no handler takes (asyncio's
+    "Task exception was never retrieved"): its message on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:  # pragma: no cover - as logging's own handlers do
+            self.handleError(record)
+
+
+@contextlib.contextmanager
+def _logging_on_stderr() -> Iterator[None]:
+    """Log records go to stderr, where the record sees them, as in a script
+    that sets up no logging (Python's last resort, from warnings up), even
+    under a host that collects them itself (pytest does): else the page
+    made there would lack the lines a script shows.  (The handler is the
+    process's while the demo runs: what another thread logs meanwhile goes
+    to stderr too.)"""
+    handler = _LastResort(logging.WARNING)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)

@@ -10,6 +10,7 @@ rows (``↪`` in the number column), so that every row fits the width.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from common.views.align import CONTINUED, GUTTER, align, changed_ranges
@@ -35,14 +36,21 @@ STYLE_LEFT = STYLE_RIGHT = "on grey19"
 WORD_LEFT, WORD_RIGHT = "on color(52)", "on color(22)"
 
 
-def _highlighted(lines: list[str], theme: str) -> list[Text]:
+def _highlighted(lines: list[str], theme: str) -> tuple[Text, ...]:
+    """Each line, highlighted.  The ``Text`` objects are shared between the
+    views of the same lines (made once): copy one before changing it."""
+    return _highlight(tuple(lines), theme)
+
+
+@functools.lru_cache(maxsize=64)
+def _highlight(lines: tuple[str, ...], theme: str) -> tuple[Text, ...]:
     from rich.syntax import Syntax
 
     code = "\n".join(lines)
     syntax = Syntax(code, "python", theme=theme, background_color="default")
     text = syntax.highlight(code)
     out = text.split("\n", allow_blank=True)
-    return list(out[: len(lines)]) + [type(text)("")] * (len(lines) - len(out))
+    return tuple(out[: len(lines)]) + (type(text)(""),) * (len(lines) - len(out))
 
 
 def _fold(text: Text, width: int) -> list[Text]:
@@ -77,7 +85,7 @@ def render_terminal(
     lhs, rhs = _highlighted(left.lines, theme), _highlighted(right.lines, theme)
 
     def cell(
-        texts: list[Text], excerpt: Excerpt, index: int | None, style: str
+        texts: tuple[Text, ...], excerpt: Excerpt, index: int | None, style: str
     ) -> tuple[str, list[Text]]:
         if index is None:
             return "", []
