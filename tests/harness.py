@@ -31,6 +31,7 @@ import importlib
 import io
 import os
 import pkgutil
+import runpy
 import signal
 import subprocess
 import sys
@@ -231,6 +232,16 @@ def _environment(changes):
                 os.environ[name] = value
 
 
+@contextlib.contextmanager
+def _arguments(argv):
+    saved = sys.argv
+    sys.argv = argv
+    try:
+        yield
+    finally:
+        sys.argv = saved
+
+
 def _process_state():
     """What a command line run in this process must leave as it found it:
     the SIGINT handler, the excepthook, the event loop policy, the context
@@ -245,19 +256,23 @@ def _process_state():
             for var, value in contextvars.copy_context().items()
             if var.name != "decimal_context"
         },
+        "sys.argv": list(sys.argv),
+        "__main__": sys.modules["__main__"],
         "sys.stdout": sys.stdout,
         "sys.stderr": sys.stderr,
     }
 
 
-def run_main(module, *args, virtual=True, env=None, encoding="utf-8"):
+def run_main(module, *args, virtual=True, env=None, encoding="utf-8", as_script=False):
     """``python -m module args…`` run in this process, through the command
     line's ``main()`` (the module's lesson's, or the module's own ``main``;
     ``module`` may also be a :class:`Lesson`): a :class:`Ran`, with what it
     wrote on stdout and stderr and its exit code.  On virtual time by default
     (``LESSONS_VIRTUAL_TIME=1``, as :func:`run_cli`); ``env`` sets more
     variables for the run; its standard streams take only ``encoding`` (as
-    ``PYTHONIOENCODING`` does).
+    ``PYTHONIOENCODING`` does).  ``as_script=True`` runs a fresh copy of the
+    module as ``__main__``, as ``python -m`` does (what it prints of its own
+    functions' names says ``__main__``).
 
     Python's "coroutine … was never awaited" is shown on stderr as a script
     shows it (in two lines: a process adds a third on tracemalloc); any other
@@ -267,6 +282,14 @@ def run_main(module, *args, virtual=True, env=None, encoding="utf-8"):
     """
     if isinstance(module, Lesson):
         main, name = module.main, module.module
+    elif as_script:
+        name = module
+
+        def main(argv):
+            with warnings.catch_warnings(), _arguments([module, *argv]):
+                # (runpy's warning that the module was imported before: by the tests)
+                warnings.filterwarnings("ignore", ".* found in sys.modules", RuntimeWarning)
+                runpy.run_module(module, run_name="__main__", alter_sys=True)
     else:
         imported = importlib.import_module(module)
         found = getattr(imported, "lesson", None)

@@ -357,3 +357,12 @@ def test_run_main_fails_on_what_a_run_leaves_behind(left):
     finally:
         sys.excepthook = hook
         release.set()
+
+
+def test_run_main_as_a_script_runs_the_module_as_main():
+    main = sys.modules["__main__"]
+    # (w8s7's tasks demo prints its task's name: module.function)
+    ran = run_main("lessons_anyio.w8s7", "tasks", "--backend", "trio", as_script=True)
+    assert "name: __main__.foo" in ran.stdout.splitlines()
+    assert "name: lessons_anyio.w8s7.foo" in run_main("lessons_anyio.w8s7", "tasks").stdout
+    assert sys.modules["__main__"] is main
