@@ -294,9 +294,12 @@ def run_main(module, *args, virtual=True, env=None, encoding="utf-8", as_script=
         imported = importlib.import_module(module)
         found = getattr(imported, "lesson", None)
         main, name = (found.main if isinstance(found, Lesson) else imported.main), module
+    # (stderr escapes what its encoding cannot say, as Python's own does)
     streams = {
-        stream: io.TextIOWrapper(io.BytesIO(), encoding=encoding, newline="", write_through=True)
-        for stream in ("stdout", "stderr")
+        stream: io.TextIOWrapper(
+            io.BytesIO(), encoding=encoding, errors=errors, newline="", write_through=True
+        )
+        for stream, errors in (("stdout", "strict"), ("stderr", "backslashreplace"))
     }
     variables = {"LESSONS_VIRTUAL_TIME": "1" if virtual else None, **(env or {})}
     before, state = resources(), _process_state()
