@@ -12,7 +12,9 @@
 * Lessons as real processes: :func:`run_cli` (run to the end),
   :func:`spawn` (watch the output as it comes), :func:`ctrl_c_after` (press
   Ctrl-C once something was printed: an event, never a fixed delay); these
-  live in tests/real_processes.py, and are imported from here.
+  live in tests/real_processes.py, and are imported from here; many lessons
+  as real processes for one interpreter start-up: :class:`ForkServer`
+  (tests/forkserver.py).
 * Nothing left behind: :func:`resources`, :func:`leaks`, :func:`no_leaks`.
 
 Each helper has a test of its own in ``tests/test_harness.py`` that shows it
@@ -47,6 +49,7 @@ from common.runner import Lesson, arun, build_parser, run_demo
 
 # the natural order of lesson names: the views' own (w8s4, w8s4_limits, w8s9, w8s10)
 from common.views.sources import natural
+from tests.forkserver import ForkServer
 from tests.real_processes import (
     ROOT,
     TIMEOUT,
@@ -400,6 +403,7 @@ __all__ = [
     "TIMEOUT",
     "Child",
     "Finished",
+    "ForkServer",
     "Lesson",
     "Lines",
     "Ran",

@@ -95,9 +95,11 @@ class Child:
     Use it as a context manager: a child still running at the end is killed.
     """
 
-    def __init__(self, argv, *, env, cwd=ROOT):
+    def __init__(self, argv, *, env=None, cwd=ROOT, proc=None):
         self.argv = list(argv)
-        self.proc = subprocess.Popen(
+        # (``proc``: a process already started, with its two pipes: a fork
+        # server's child, see tests/forkserver.py)
+        self.proc = proc or subprocess.Popen(
             self.argv,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,

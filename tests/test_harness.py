@@ -6,7 +6,6 @@ scripts (no lesson), so these tests cost next to nothing.
 """
 
 import asyncio
-import os
 import sys
 import textwrap
 import threading
@@ -30,7 +29,6 @@ from tests.harness import (
     no_leaks,
     record_of,
     resources,
-    run_main,
     same_demos,
     twin_demos,
 )
@@ -297,72 +295,3 @@ def test_the_record_of_fixture_is_the_harness_one(record_of):
     assert record_of("asyncio", "w8s2", "famine").schedule() == (
         harness_record_of("asyncio", "w8s2", "famine").schedule()
     )
-
-
-# -- a command line run in this process ----------------------------------------------
-
-
-def test_run_main_gives_what_a_process_would_say(monkeypatch):
-    ran = run_main("lessons_asyncio.w8s2", "--list", "--duration", "0")
-    assert (ran.returncode, ran.stdout) == (2, "")
-    assert ran.stderr.startswith("python -m lessons_asyncio.w8s2: error: argument --duration")
-    # the run's environment is the run's only
-    monkeypatch.setenv("LESSONS_VIRTUAL_TIME", "maybe")
-    assert run_main("lessons_asyncio.w8s2", "--list").returncode == 0
-    assert run_main("lessons_asyncio.w8s2", "--list", virtual=False).returncode == 0
-    monkeypatch.delenv("LESSONS_VIRTUAL_TIME")
-    strict = run_main("lessons_asyncio.w8s2", "--list", env={"LESSONS_VIRTUAL_TIME": "maybe"})
-    assert strict.returncode == 2
-    assert "LESSONS_VIRTUAL_TIME" not in os.environ
-
-
-def test_run_main_writes_in_the_encoding_it_is_given():
-    fake = Lesson("lessons_asyncio.fake")
-
-    @fake.demo
-    def accents():
-        "prints a word with an accent, and fails"
-        print("début")
-        raise ValueError("échec")
-
-    ascii = run_main(fake, "accents", encoding="ascii")
-    assert ascii.stdout.splitlines()[1:] == ["d\\xe9but"]
-    assert ascii.stderr == "error: accents failed: ValueError: \\xe9chec\n"
-    assert ascii.returncode == 1
-    assert run_main(fake, "accents").stdout.splitlines()[1:] == ["début"]
-
-
-@pytest.mark.parametrize("left", ["excepthook", "thread", "context variable"])
-def test_run_main_fails_on_what_a_run_leaves_behind(left):
-    import contextvars
-
-    fake = Lesson("lessons_asyncio.fake")
-    var = contextvars.ContextVar("left")
-    release = threading.Event()
-
-    @fake.demo
-    def leave():
-        "leaves something behind"
-        if left == "excepthook":
-            sys.excepthook = print
-        elif left == "thread":
-            threading.Thread(target=release.wait, daemon=True).start()
-        else:
-            var.set(1)
-
-    hook = sys.excepthook
-    try:
-        with pytest.raises(AssertionError, match="left behind"):
-            run_main(fake)
-    finally:
-        sys.excepthook = hook
-        release.set()
-
-
-def test_run_main_as_a_script_runs_the_module_as_main():
-    main = sys.modules["__main__"]
-    # (w8s7's tasks demo prints its task's name: module.function)
-    ran = run_main("lessons_anyio.w8s7", "tasks", "--backend", "trio", as_script=True)
-    assert "name: __main__.foo" in ran.stdout.splitlines()
-    assert "name: lessons_anyio.w8s7.foo" in run_main("lessons_anyio.w8s7", "tasks").stdout
-    assert sys.modules["__main__"] is main
