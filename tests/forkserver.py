@@ -30,7 +30,7 @@ from tests.real_processes import ROOT, TIMEOUT, Child, cli_env
 #: as file descriptors); answers {"pid": …} at once and {"pid": …, "status": …}
 #: when that child has ended.
 SERVER = r"""
-import io, json, os, selectors, signal, socket, sys
+import builtins, io, json, os, selectors, signal, socket, sys, warnings
 import asyncio, anyio, trio, anyio._backends._asyncio, anyio._backends._trio
 import common.api, common.cli, common.runner, common.virtual
 import runpy
@@ -90,6 +90,8 @@ for name, value in request["env"].items():
         os.environ.pop(name, None)
     else:
         os.environ[name] = value
+for action, category in request["warnings"]:  # -W action::Category
+    warnings.simplefilter(action, getattr(builtins, category))
 module, *args = request["argv"]
 sys.argv = ["-m", *args]
 del request, out, err, serve
@@ -169,13 +171,22 @@ class ForkServer:
             self._changed.wait_for(lambda: pid in self._statuses or None in self._statuses, timeout)
             return self._statuses.get(pid)
 
-    def spawn(self, module, *args, virtual=False, env=None):
-        """``python -m module args…`` as a :class:`Child` forked by the server,
-        on real time by default, as :func:`tests.real_processes.spawn` does."""
+    def spawn(self, module, *args, virtual=False, env=None, python=()):
+        """``python [python…] -m module args…`` as a :class:`Child` forked by
+        the server, on real time by default, as :func:`tests.real_processes.spawn`
+        does.  Of Python's own options, only ``-W action::Category``."""
         changes = {"LESSONS_VIRTUAL_TIME": "1" if virtual else None, **(env or {})}
+        options = list(python)
+        filters = []
+        while options:
+            flag, option, *options = options
+            action, _, category = option.partition("::")
+            assert flag == "-W" and action and category.isidentifier(), python
+            filters.append((action, category))
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
-        request = json.dumps({"argv": [module, *args], "env": changes}).encode()
+        request = {"argv": [module, *args], "env": changes, "warnings": filters}
+        request = json.dumps(request).encode()
         with self._changed:
             socket.send_fds(self._sock, [request], [out_w, err_w])
             os.close(out_w)
@@ -184,7 +195,7 @@ class ForkServer:
             assert started, "the fork server answers no more"
             pid = self._started.pop(0)
         proc = Forked(self, pid, os.fdopen(out_r, "rb"), os.fdopen(err_r, "rb"))
-        return Child([sys.executable, "-m", module, *args], proc=proc)
+        return Child([sys.executable, *python, "-m", module, *args], proc=proc)
 
     def close(self):
         """Stop the server (its children still running are left to end)."""

@@ -219,12 +219,14 @@ def spawn(module, *args, virtual=False, env=None, python=()):
     )
 
 
-def ctrl_c_after(module, *args, event, stream="stdout", timeout=TIMEOUT, **spawn_args):
+def ctrl_c_after(module, *args, event, stream="stdout", timeout=TIMEOUT, server=None, **spawn_args):
     """Run a lesson as a real process, press Ctrl-C as soon as ``event`` is
     printed on ``stream`` (see :meth:`Child.ctrl_c_when`), and let it end: the
     :class:`Finished` process.  Fails if it ended without printing ``event``,
-    or before Ctrl-C reached it."""
-    with spawn(module, *args, **spawn_args) as child:
+    or before Ctrl-C reached it.  ``server``: a :class:`tests.forkserver.ForkServer`
+    forks the process (else it is started by :func:`spawn`)."""
+    start = spawn if server is None else server.spawn
+    with start(module, *args, **spawn_args) as child:
         child.ctrl_c_when(event, stream)
         child.wait_for(event, stream, timeout)
         finished = child.finish(timeout)

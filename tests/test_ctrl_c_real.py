@@ -32,7 +32,7 @@ from tests.ctrl_c_cases import (
     lasting,
     never_awaited,
 )
-from tests.harness import ForkServer, Lines
+from tests.harness import Lines
 
 # -- real time: SIGINT in subprocesses, all at once ---------------------------------
 
@@ -105,20 +105,19 @@ def check_real_run(job, finished):
         assert all("never retrieved" in line for line in rest if line.startswith("Task ")), where
 
 
-def test_ctrl_c_on_real_time(left_alone, subtests):
+def test_ctrl_c_on_real_time(left_alone, fork_server, subtests):
     if REAL_MOMENTS == 0:
         pytest.skip("LESSONS_CTRL_C_REAL=0: no real-time run asked for")
     jobs = real_jobs(left_alone)
     assert jobs
     # all at once (they mostly wait); each child's reader presses Ctrl-C the
     # moment its line comes
-    with ForkServer() as server:
-        children = [server.spawn(*job.command()).ctrl_c_when(Lines(job.lines)) for job in jobs]
-        try:
-            finished = [child.finish() for child in children]
-        finally:
-            for child in children:
-                child.close()
+    children = [fork_server.spawn(*job.command()).ctrl_c_when(Lines(job.lines)) for job in jobs]
+    try:
+        finished = [child.finish() for child in children]
+    finally:
+        for child in children:
+            child.close()
     for job, run in zip(jobs, finished, strict=True):
         with subtests.test(msg=job.case.id):
             check_real_run(job, run)

@@ -85,10 +85,9 @@ def test_run_main_as_a_script_runs_the_module_as_main():
 # -- real processes forked by one interpreter -------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def fork_server():
-    with ForkServer() as server:
-        yield server
+def test_the_fork_server_fixture_is_one_for_the_session(fork_server, request):
+    assert isinstance(fork_server, ForkServer)
+    assert request.getfixturevalue("fork_server") is fork_server
 
 
 def test_a_fork_servers_child_is_a_real_process_of_its_own(fork_server):
@@ -114,3 +113,8 @@ def test_a_fork_servers_child_ends_as_its_interpreter_would(fork_server):
     with child, pytest.raises(AssertionError, match="still running after"):
         child.finish(timeout=0.2)
     assert child.proc.wait(TIMEOUT) == -signal.SIGKILL  # killed by close()
+
+
+def test_a_fork_server_takes_only_the_python_options_it_can_give(fork_server):
+    with pytest.raises(AssertionError):
+        fork_server.spawn("lessons_asyncio.w8s2", python=("-X", "importtime"))

@@ -218,11 +218,12 @@ def test_cli_refuses_a_backend():
 
 
 @pytest.mark.parametrize("demo, after", [("producer_consumer", "got tick1"), ("window", ">>> job")])
-def test_ctrl_c_modern(demo, after):
+def test_ctrl_c_modern(demo, after, fork_server):
     # Ctrl-C once a whole line with ``after`` is printed
     stopped = ctrl_c_after(
         "lessons_asyncio.modern.w8s8",
         demo,
+        server=fork_server,
         event=re.compile(re.escape(after) + ".*\n"),
         python=("-W", "always::ResourceWarning"),
     )

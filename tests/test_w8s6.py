@@ -14,7 +14,7 @@ import pytest
 
 from common.ctrl_c import Interrupt
 from common.runner import interrupted
-from tests.harness import faithful_record, port_record, run_main, spawn, twin_demos
+from tests.harness import faithful_record, port_record, run_main, twin_demos
 
 pytestmark = pytest.mark.anyio
 
@@ -173,7 +173,7 @@ def test_cli_duration_bounds_fork(command):
 
 
 @pytest.fixture(scope="module")
-def real_time_runs():
+def real_time_runs(fork_server):
     """fork on real time in each version, six processes at once (they mostly
     wait): bounded at 1.5 s, and stopped by Ctrl-C as soon as its c2 runs
     (about 1 s in, a second before anything ends).  {(how, command): Finished}."""
@@ -181,10 +181,12 @@ def real_time_runs():
     children = {}
     try:
         for module, *args in commands:
-            children["bound", module, *args] = spawn(module, "fork", "--duration", "1.5", *args)
-            children["ctrl_c", module, *args] = spawn(module, "fork", *args).ctrl_c_when(
-                re.compile(r">>> c2\n")
+            children["bound", module, *args] = fork_server.spawn(
+                module, "fork", "--duration", "1.5", *args
             )
+            children["ctrl_c", module, *args] = fork_server.spawn(
+                module, "fork", *args
+            ).ctrl_c_when(re.compile(r">>> c2\n"))
         return {key: child.finish() for key, child in children.items()}
     finally:
         for child in children.values():

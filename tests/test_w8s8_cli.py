@@ -207,12 +207,13 @@ CTRL_C = [
 
 @pytest.mark.parametrize("package, args", CTRL_C)
 @pytest.mark.parametrize("demo, after", [("producer_consumer", "got tick1"), ("window", ">>> job")])
-def test_ctrl_c(package, args, demo, after):
+def test_ctrl_c(package, args, demo, after, fork_server):
     # Ctrl-C once a whole line with ``after`` is printed
     stopped = ctrl_c_after(
         f"{package}.w8s8",
         demo,
         *args,
+        server=fork_server,
         event=re.compile(re.escape(after) + ".*\n"),
         python=("-W", "always::ResourceWarning"),
     )

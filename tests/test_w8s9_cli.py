@@ -177,7 +177,7 @@ def test_cli_list_marks_the_port_only_demo():
     assert result.stdout.splitlines()[-1].startswith("start_soon_coro")
 
 
-def test_ctrl_c_during_boom_prints_bye():
+def test_ctrl_c_during_boom_prints_bye(fork_server):
     """Real time: once asyncio has logged the lost exception the loop runs
     forever; Ctrl-C reaches the seed's ``except KeyboardInterrupt``."""
     # asyncio has logged the lost exception (its last line) on stderr
@@ -186,6 +186,7 @@ def test_ctrl_c_during_boom_prints_bye():
         "boom",
         "--duration",
         "5",
+        server=fork_server,
         event=re.compile(r"^ZeroDivisionError.*\n", re.MULTILINE),
         stream="stderr",
     )
@@ -208,7 +209,7 @@ def test_ctrl_c_during_boom_prints_bye():
         ("lessons_anyio.w8s9", ["--backend", "trio"]),
     ],
 )
-def test_ctrl_c_waits_for_the_blocking_crosses(module, extra):
+def test_ctrl_c_waits_for_the_blocking_crosses(module, extra, fork_server):
     """Real time: Ctrl-C right after the first dot, while compute holds the
     loop: the demo stops only after compute's ten crosses (0.5 s).
 
@@ -219,7 +220,7 @@ def test_ctrl_c_waits_for_the_blocking_crosses(module, extra):
     # Ctrl-C once countdown's first dot is printed, as compute starts; a
     # machine too busy to see the dot before compute has ended tries again
     for _ in range(3):
-        stopped = ctrl_c_after(module, "blocking", *extra, event="\n.")
+        stopped = ctrl_c_after(module, "blocking", *extra, event="\n.", server=fork_server)
         if stopped.pressed_after.rsplit("\n", 1)[-1].count("x") < 10:
             break  # pressed while compute held the loop
     else:
