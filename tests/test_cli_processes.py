@@ -7,13 +7,15 @@ Each test here needs a real process, for the reason its group says:
   what a fresh interpreter imports (the test's process has imported everything);
   one child runs every command in turn and reports its ``sys.modules`` after each.
 * ``test_ctrl_c_stops_cleanly``, ``test_ctrl_c_runs_no_further_demo``: a real
-  SIGINT, pressed once a line is printed, on each flavour and backend.
+  SIGINT, pressed once a line is printed, on each flavour and backend (in
+  processes forked by the session's :class:`tests.harness.ForkServer`).
 * ``test_ctrl_c_during_the_imports_is_one_line``: how the interpreter itself
   ends on Ctrl-C (its exit status), before the command line runs.
 * ``test_a_reader_that_leaves_early_is_no_error``, ``test_a_closed_stdout_is_no_error``,
   ``test_a_broken_pipe_seen_inside_a_task_group_is_a_reader_that_left``: the
   real file descriptor 1 (a pipe closed by its reader, no descriptor at all);
-  the command line then redirects it, which it must never do to the tests'.
+  the command line then redirects it, which it must never do to the tests';
+  started by ``python -m``, as a user starts them.
 * ``test_lessons_virtual_time_from_the_environment``: ``python -m`` reads the
   switch from the environment it is started with.
 """
@@ -174,9 +176,9 @@ def test_lessons_virtual_time_from_the_environment():
     ],
     ids=["faithful", "port-asyncio", "port-trio"],
 )
-def test_ctrl_c_stops_cleanly(module, args):
+def test_ctrl_c_stops_cleanly(module, args, fork_server):
     # gather's tasks sleep 0.5 s after "début": the interrupt lands in that sleep
-    stopped = ctrl_c_after(module, "gather", *args, event=line("run2 début"))
+    stopped = ctrl_c_after(module, "gather", *args, event=line("run2 début"), server=fork_server)
     out, err = stopped.out, stopped.err
     assert stopped.code == 130, stopped
     assert err == "interrupted (Ctrl-C): gather stopped, its cleanup ran\n"
@@ -185,8 +187,8 @@ def test_ctrl_c_stops_cleanly(module, args):
     assert out.count("=== ") == 1
 
 
-def test_ctrl_c_runs_no_further_demo():
-    stopped = ctrl_c_after("lessons_asyncio.w8s2", event=line("run début"))
+def test_ctrl_c_runs_no_further_demo(fork_server):
+    stopped = ctrl_c_after("lessons_asyncio.w8s2", event=line("run début"), server=fork_server)
     out, err = stopped.out, stopped.err
     assert stopped.code == 130, stopped
     assert "=== w8s2 gather" not in out
