@@ -175,8 +175,10 @@ class ForkServer:
     def spawn(self, module, *args, virtual=False, env=None, python=()):
         """``python [python…] -m module args…`` as a :class:`Child` forked by
         the server, on real time by default, as :func:`tests.real_processes.spawn`
-        does.  Of Python's own options, only ``-W action::Category``."""
+        does.  Of Python's own options, only ``-W action::Category``; no
+        ``PYTHON…`` variable (Python reads those as it starts: use ``spawn``)."""
         changes = {"LESSONS_VIRTUAL_TIME": "1" if virtual else None, **(env or {})}
+        assert not [name for name in changes if name.startswith("PYTHON")], env
         options = list(python)
         filters = []
         while options:

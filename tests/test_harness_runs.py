@@ -119,3 +119,5 @@ def test_a_fork_servers_child_ends_as_its_interpreter_would(fork_server):
 def test_a_fork_server_takes_only_the_python_options_it_can_give(fork_server):
     with pytest.raises(AssertionError):
         fork_server.spawn("lessons_asyncio.w8s2", python=("-X", "importtime"))
+    with pytest.raises(AssertionError):
+        fork_server.spawn("lessons_asyncio.w8s2", env={"PYTHONIOENCODING": "ascii"})
