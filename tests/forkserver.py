@@ -25,10 +25,10 @@ import threading
 
 from tests.real_processes import ROOT, TIMEOUT, Child, cli_env
 
-#: The server: imports, then serves requests from the socket whose fd it is given, one
-#: datagram each ({"argv": […], "env": {…}} and the child's stdout and stderr
-#: as file descriptors); answers {"pid": …} at once and {"pid": …, "status": …}
-#: when that child has ended.
+#: The server: imports, then serves requests from the socket whose descriptor
+#: it is given, one datagram each ({"argv": […], "env": {…}, "warnings": […]},
+#: with the child's stdout and stderr as descriptors); answers {"pid": …} at
+#: once, and {"pid": …, "status": …} when that child has ended.
 SERVER = r"""
 import builtins, io, json, os, selectors, signal, socket, sys, warnings
 import asyncio, anyio, trio, anyio._backends._asyncio, anyio._backends._trio
@@ -110,13 +110,14 @@ class Forked:
         self.returncode = None
 
     def poll(self):
-        return self._server._status(self.pid)
+        self.returncode = self._server._status(self.pid)
+        return self.returncode
 
     def wait(self, timeout=None):
-        status = self._server._wait(self.pid, timeout)
-        if status is None:
+        self.returncode = self._server._wait(self.pid, timeout)
+        if self.returncode is None:
             raise subprocess.TimeoutExpired(f"pid {self.pid}", timeout)
-        return status
+        return self.returncode
 
     def send_signal(self, sig):
         if self.poll() is None:
