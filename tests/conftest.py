@@ -56,3 +56,11 @@ def left_alone():
     from tests.ctrl_c_cases import run_alone
 
     return functools.cache(run_alone)
+
+
+@pytest.fixture(scope="session")
+def fork_server():
+    """A :class:`tests.harness.ForkServer` for the session (started when a
+    test first asks): real lesson processes, one interpreter start-up."""
+    with harness.ForkServer() as server:
+        yield server

@@ -6,14 +6,20 @@
   :func:`faithful_record`, :func:`port_record`, :func:`by_instant`.  A
   schedule is the list of ``(time, line)`` a demo printed, times in seconds
   from the start of the demo, exact on a virtual clock.
+* A command line run in this process, as ``python -m`` would run it (its
+  output, exit code; nothing left behind): :func:`run_main`, in
+  tests/in_process.py.  Use it wherever no real process is needed.
 * Lessons as real processes: :func:`run_cli` (run to the end),
   :func:`spawn` (watch the output as it comes), :func:`ctrl_c_after` (press
   Ctrl-C once something was printed: an event, never a fixed delay); these
-  live in tests/real_processes.py, and are imported from here.
+  live in tests/real_processes.py, and are imported from here; many lessons
+  as real processes for one interpreter start-up: :class:`ForkServer`
+  (tests/forkserver.py).
 * Nothing left behind: :func:`resources`, :func:`leaks`, :func:`no_leaks`.
 
-Each helper has a test of its own in ``tests/test_harness.py`` that shows it
-catches a wrong result.
+Each helper has a test of its own in ``tests/test_harness.py`` (those that
+run lessons: ``tests/test_harness_runs.py``) that shows it catches a wrong
+result.
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ from common.runner import Lesson, arun, build_parser, run_demo
 
 # the natural order of lesson names: the views' own (w8s4, w8s4_limits, w8s9, w8s10)
 from common.views.sources import natural
+from tests.forkserver import ForkServer
+from tests.in_process import Ran, run_main
 from tests.real_processes import (
     ROOT,
     TIMEOUT,
@@ -258,8 +266,10 @@ __all__ = [
     "TIMEOUT",
     "Child",
     "Finished",
+    "ForkServer",
     "Lesson",
     "Lines",
+    "Ran",
     "Record",
     "by_instant",
     "cli_env",
@@ -281,6 +291,7 @@ __all__ = [
     "record_of",
     "resources",
     "run_cli",
+    "run_main",
     "same_demos",
     "showing_never_awaited",
     "spawn",

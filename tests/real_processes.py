@@ -95,9 +95,11 @@ class Child:
     Use it as a context manager: a child still running at the end is killed.
     """
 
-    def __init__(self, argv, *, env, cwd=ROOT):
+    def __init__(self, argv, *, env=None, cwd=ROOT, proc=None):
         self.argv = list(argv)
-        self.proc = subprocess.Popen(
+        # (``proc``: a process already started, with its two pipes: a fork
+        # server's child, see tests/forkserver.py)
+        self.proc = proc or subprocess.Popen(
             self.argv,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -217,12 +219,14 @@ def spawn(module, *args, virtual=False, env=None, python=()):
     )
 
 
-def ctrl_c_after(module, *args, event, stream="stdout", timeout=TIMEOUT, **spawn_args):
+def ctrl_c_after(module, *args, event, stream="stdout", timeout=TIMEOUT, server=None, **spawn_args):
     """Run a lesson as a real process, press Ctrl-C as soon as ``event`` is
     printed on ``stream`` (see :meth:`Child.ctrl_c_when`), and let it end: the
     :class:`Finished` process.  Fails if it ended without printing ``event``,
-    or before Ctrl-C reached it."""
-    with spawn(module, *args, **spawn_args) as child:
+    or before Ctrl-C reached it.  ``server``: a :class:`tests.forkserver.ForkServer`
+    forks the process (else it is started by :func:`spawn`)."""
+    start = spawn if server is None else server.spawn
+    with start(module, *args, **spawn_args) as child:
         child.ctrl_c_when(event, stream)
         child.wait_for(event, stream, timeout)
         finished = child.finish(timeout)

@@ -1,5 +1,11 @@
 """Ctrl-C on real time: every demo that lasts, in subprocesses, all at once.
 
+Each run is a real process that gets a real SIGINT (this file is the named
+set of real-process tests for Ctrl-C on every demo, flavour and backend).
+They are forked by one interpreter that has made the lessons' imports
+(:class:`tests.harness.ForkServer`): a process each, one interpreter start-up
+for all; ``python -m``'s own start-up is tests/test_cli_processes.py's.
+
 SIGINT as soon as the demo has printed a seeded-random number of lines (its
 header, then at least one of the lines it prints in its first second): exit
 code 130, the ``interrupted (Ctrl-C)`` line, no traceback, no "Task was
@@ -26,7 +32,7 @@ from tests.ctrl_c_cases import (
     lasting,
     never_awaited,
 )
-from tests.harness import Lines, spawn
+from tests.harness import Lines
 
 # -- real time: SIGINT in subprocesses, all at once ---------------------------------
 
@@ -99,14 +105,14 @@ def check_real_run(job, finished):
         assert all("never retrieved" in line for line in rest if line.startswith("Task ")), where
 
 
-def test_ctrl_c_on_real_time(left_alone, subtests):
+def test_ctrl_c_on_real_time(left_alone, fork_server, subtests):
     if REAL_MOMENTS == 0:
         pytest.skip("LESSONS_CTRL_C_REAL=0: no real-time run asked for")
     jobs = real_jobs(left_alone)
     assert jobs
     # all at once (they mostly wait); each child's reader presses Ctrl-C the
     # moment its line comes
-    children = [spawn(*job.command()).ctrl_c_when(Lines(job.lines)) for job in jobs]
+    children = [fork_server.spawn(*job.command()).ctrl_c_when(Lines(job.lines)) for job in jobs]
     try:
         finished = [child.finish() for child in children]
     finally:

@@ -5,9 +5,10 @@ leaves it idle, with no demo running); virtual-time runs ask for it with
 ``virtual=True``.  What a cell prints is compared with what the same run
 prints outside a kernel: a kernel changes where a demo runs (a worker thread,
 since the kernel's own asyncio loop runs in the main thread), not what it
-says.  The generated lesson notebooks run in a fresh kernel each, on virtual
-time (``LESSONS_VIRTUAL_TIME=1`` in the kernel's environment), through
-nbclient, as ``jupyter nbconvert --execute`` would.
+says.  The generated lesson notebooks run one after the other in a second
+kernel, on virtual time (``LESSONS_VIRTUAL_TIME=1`` in its environment),
+through nbclient, as ``jupyter nbconvert --execute`` would; each starts from
+the namespace of a new kernel (``%reset -f``, and a cell checks it).
 """
 
 import re
@@ -16,6 +17,7 @@ from itertools import groupby
 import nbformat
 import pytest
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 
 from common.api import run_demo
@@ -178,20 +180,58 @@ def test_runs_leave_no_thread_behind(kernel):
 # -- the generated notebooks ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", harness.lesson_names())
-def test_a_generated_lesson_notebook_runs_top_to_bottom(specs, name):
-    notebook = build_notebook(name)
-    # the test's own last cell: did the notebook's switch see virtual time?
-    notebook.cells.append(nbformat.v4.new_code_cell("VIRTUAL", id="test-virtual"))
+#: What a kernel's namespace holds before any cell ran (and after ``%reset -f``)
+FRESH = ["In", "Out", "exit", "get_ipython", "open", "quit"]
+
+
+def _names_cell():
+    return nbformat.v4.new_code_cell(
+        "sorted(name for name in dir() if not name.startswith('_'))", id="test-fresh"
+    )
+
+
+def _execute(notebook, manager):
+    """Run the notebook in the kernel of ``manager``, which stays up."""
+    client = NotebookClient(notebook, km=manager, timeout=300)
+    try:
+        # a cell that fails raises CellExecutionError, with the cell and its traceback
+        return client.execute()
+    finally:
+        if client.kc is not None:
+            client.kc.stop_channels()
+
+
+@pytest.fixture(scope="module")
+def notebook_kernel(specs):
+    """One kernel on virtual time (``LESSONS_VIRTUAL_TIME=1`` in its
+    environment) for the generated notebooks, one after the other."""
     manager = AsyncKernelManager(
         kernel_name=NAME,
         kernel_spec_manager=specs.manager,
         transport="ipc",
-        ip=str(specs.folder / f"notebook-{name}"),
+        ip=str(specs.folder / "notebooks"),
     )
-    client = NotebookClient(notebook, km=manager, timeout=300)
-    # a cell that fails raises CellExecutionError, with the cell and its traceback
-    client.execute(cwd=str(ROOT), env=kernel_env(LESSONS_VIRTUAL_TIME="1"), cleanup_kc=True)
+    run_sync(manager.start_kernel)(cwd=str(ROOT), env=kernel_env(LESSONS_VIRTUAL_TIME="1"))
+    # the namespace a new kernel has: each notebook starts from it again
+    fresh = _execute(nbformat.v4.new_notebook(cells=[_names_cell()]), manager)
+    assert fresh.cells[0].outputs[0].data["text/plain"] == repr(FRESH)
+    yield manager
+    run_sync(manager.shutdown_kernel)(now=True)
+
+
+@pytest.mark.parametrize("name", harness.lesson_names())
+def test_a_generated_lesson_notebook_runs_top_to_bottom(notebook_kernel, name):
+    notebook = build_notebook(name)
+    # the test's own cells: first, the namespace emptied of what an earlier
+    # notebook left (as a fresh kernel has it); last, did the notebook's switch
+    # see virtual time?
+    notebook.cells[:0] = [
+        nbformat.v4.new_code_cell("%reset -f", id="test-reset"),
+        _names_cell(),
+    ]
+    notebook.cells.append(nbformat.v4.new_code_cell("VIRTUAL", id="test-virtual"))
+    _execute(notebook, notebook_kernel)
+    assert notebook.cells[1].outputs[0].data["text/plain"] == repr(FRESH)
     runs = [c for c in notebook.cells if c.cell_type == "code" and c.source.startswith("run(")]
     assert runs
     for cell in runs:

@@ -11,7 +11,13 @@ import sys
 import pytest
 
 from lessons_asyncio.modern import w8s2
-from tests.harness import by_instant, faithful_record, modern_record, run_cli, showing_never_awaited
+from tests.harness import (
+    by_instant,
+    faithful_record,
+    modern_record,
+    run_main,
+    showing_never_awaited,
+)
 from tests.test_w8s2 import GATHER, MORCEAUX, check_famine, famine_schedule
 
 has_eager = pytest.mark.skipif(sys.version_info < (3, 12), reason="eager tasks: Python 3.12+")
@@ -120,7 +126,7 @@ def test_eager_on_python_3_11():
 
 
 def test_cli_lists_eager_last():
-    result = run_cli("lessons_asyncio.modern.w8s2", "--list")
+    result = run_main("lessons_asyncio.modern.w8s2", "--list")
     assert result.returncode == 0, result.stderr
     names = [line.split()[0] for line in result.stdout.splitlines()]
     assert names == ["morceaux", "gather", "famine", "eager"]

@@ -6,7 +6,7 @@ import pytest
 from common.ctrl_c import Interrupt
 from common.runner import run_demo
 from common.virtual import VirtualEventLoop
-from tests.harness import faithful_record, lesson, modern_record, run_cli
+from tests.harness import faithful_record, lesson, modern_record, run_main
 from tests.test_w8s6 import BOUND, FORK, FORK_STOP, TIMER
 
 
@@ -80,7 +80,7 @@ def test_fork_stop_modern_says_bye_but_not_done_to_ctrl_c():
 
 
 def test_cli_whole_lesson_ends_by_itself():
-    result = run_cli("lessons_asyncio.modern.w8s6")
+    result = run_main("lessons_asyncio.modern.w8s6")
     assert (result.returncode, result.stderr) == (0, "")
     body = [line for line in result.stdout.splitlines() if not line.startswith("=== ")]
     fork = [line for _, line in FORK]
@@ -95,7 +95,7 @@ def test_cli_whole_lesson_ends_by_itself():
 
 
 def test_cli_duration_bounds_fork():
-    result = run_cli("lessons_asyncio.modern.w8s6", "fork", "--duration", "1.5")
+    result = run_main("lessons_asyncio.modern.w8s6", "fork", "--duration", "1.5")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[1:] == [
         *[line for _, line in FORK[:4]],

@@ -7,7 +7,7 @@ import anyio
 import pytest
 
 from lessons_asyncio.modern import w8s7
-from tests.harness import faithful_record, modern_record, run_cli
+from tests.harness import faithful_record, modern_record, run_main
 from tests.test_w8s7 import LIFECYCLE_FAITHFUL
 
 
@@ -125,7 +125,7 @@ async def test_anyio_shield_is_how_to_keep_working():
 
 
 def test_cli_lists_cancel_once_last():
-    result = run_cli("lessons_asyncio.modern.w8s7", "--list")
+    result = run_main("lessons_asyncio.modern.w8s7", "--list")
     assert result.returncode == 0, result.stderr
     names = [line.split()[0] for line in result.stdout.splitlines()]
     assert names == ["tasks", "lifecycle", "cancel_once"]

@@ -5,6 +5,10 @@ from the video): the same ticks until the bound, the same window, which here
 ends with its last job at 5 s.  Both ways of ending a queue are run on the
 interpreters that have them: ``Queue.shutdown()`` from 3.13, the sentinel on
 every version.
+
+The command line runs in the test's process (:func:`tests.harness.run_main`)
+but in ``test_ctrl_c_modern``, which needs a real process: a real SIGINT,
+pressed once a line is printed.
 """
 
 import asyncio
@@ -16,7 +20,7 @@ import pytest
 from common.helpsummary import help_summary
 from common.timer import start_timer
 from lessons_asyncio.modern import w8s8
-from tests.harness import by_instant, ctrl_c_after, faithful_record, modern_record, run_cli
+from tests.harness import by_instant, ctrl_c_after, faithful_record, modern_record, run_main
 from tests.test_w8s8 import check_window, ticks, timed, window_schedule
 from tests.test_w8s8_cli import QUEUE_LINES
 
@@ -178,7 +182,7 @@ def test_deadline_demo():
 
 
 def test_cli_lists_the_demos_in_order():
-    result = run_cli("lessons_asyncio.modern.w8s8", "--list")
+    result = run_main("lessons_asyncio.modern.w8s8", "--list")
     assert result.returncode == 0, result.stderr
     names = [line.split()[0] for line in result.stdout.splitlines()]
     assert names == ["queue_help", "producer_consumer", "window", "shutdown", "deadline"]
@@ -186,7 +190,7 @@ def test_cli_lists_the_demos_in_order():
 
 
 def test_cli_window_modern():
-    result = run_cli("lessons_asyncio.modern.w8s8", "window")
+    result = run_main("lessons_asyncio.modern.w8s8", "window")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == (
@@ -198,7 +202,7 @@ def test_cli_window_modern():
 
 
 def test_cli_timeline_modern():
-    result = run_cli("lessons_asyncio.modern.w8s8", "window", "--timeline", env={"COLUMNS": "100"})
+    result = run_main("lessons_asyncio.modern.w8s8", "window", "--timeline", env={"COLUMNS": "100"})
     assert result.returncode == 0, result.stderr
     # the chart comes after the demo's lines, titled with the demo
     tail = result.stdout.split("5s + 000ms <<< job7 - duration 2\n", 1)[1]
@@ -207,18 +211,19 @@ def test_cli_timeline_modern():
 
 
 def test_cli_refuses_a_backend():
-    result = run_cli("lessons_asyncio.modern.w8s8", "window", "--backend", "trio")
+    result = run_main("lessons_asyncio.modern.w8s8", "window", "--backend", "trio")
     assert result.returncode == 2
     assert result.stderr.strip().endswith("python -m lessons_anyio.w8s8 --backend trio")
     assert "modern asyncio version" in result.stderr
 
 
 @pytest.mark.parametrize("demo, after", [("producer_consumer", "got tick1"), ("window", ">>> job")])
-def test_ctrl_c_modern(demo, after):
+def test_ctrl_c_modern(demo, after, fork_server):
     # Ctrl-C once a whole line with ``after`` is printed
     stopped = ctrl_c_after(
         "lessons_asyncio.modern.w8s8",
         demo,
+        server=fork_server,
         event=re.compile(re.escape(after) + ".*\n"),
         python=("-W", "always::ResourceWarning"),
     )

@@ -5,7 +5,7 @@ task group instead of being logged."""
 import pytest
 
 from common.runner import run_demo
-from tests.harness import faithful_record, lesson, modern_record, run_cli
+from tests.harness import faithful_record, lesson, modern_record, run_main
 from tests.test_w8s9 import (
     AWAIT_SYNC,
     COROUTINE_OBJECT,
@@ -85,7 +85,7 @@ def test_debug_modern_breathing_steps_are_short():
 
 
 def test_cli_modern_all_demos():
-    result = run_cli("lessons_asyncio.modern.w8s9")
+    result = run_main("lessons_asyncio.modern.w8s9")
     assert (result.returncode, result.stderr) == (0, "")
     headers = [
         line.split(":")[0].split()[2]

@@ -6,10 +6,7 @@ What runs in a real Jupyter kernel is in ``tests/test_kernel.py``.
 
 import importlib
 import inspect
-import os
 import re
-import subprocess
-import sys
 import textwrap
 
 import nbformat
@@ -161,22 +158,11 @@ def test_a_notebook_is_valid_without_outputs_and_the_same_every_time():
 # -- its command line --------------------------------------------------------------
 
 
-def _notebook_cli(*args, cwd):
-    return subprocess.run(
-        [sys.executable, "-m", "common.notebook", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(harness.ROOT)},
-        timeout=120,
-        check=False,
-    )
-
-
-def test_o_writes_the_named_file_and_replaces_it(tmp_path):
+def test_o_writes_the_named_file_and_replaces_it(tmp_path, monkeypatch):
     target = tmp_path / "w8s8.ipynb"
     target.write_text("an older notebook")
-    result = _notebook_cli("w8s8", "-o", "w8s8.ipynb", cwd=tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = harness.run_main("common.notebook", "w8s8", "-o", "w8s8.ipynb")
     assert (result.returncode, result.stdout, result.stderr) == (0, "w8s8.ipynb\n", "")
     assert target.read_text(encoding="utf-8") == to_json(build_notebook("w8s8"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w8s8.ipynb"]  # no temporary left

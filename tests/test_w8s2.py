@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.harness import by_instant, faithful_record, port_record, run_cli, showing_never_awaited
+from tests.harness import by_instant, faithful_record, port_record, run_main, showing_never_awaited
 
 pytestmark = pytest.mark.anyio
 
@@ -84,7 +84,7 @@ def test_morceaux_warns_as_the_suite_sees_warnings():
 
 @pytest.mark.parametrize("module", ["lessons_asyncio.w8s2", "lessons_anyio.w8s2"])
 def test_morceaux_cli_shows_the_warning_on_stderr(module):
-    result = run_cli(module, "morceaux")
+    result = run_main(module, "morceaux")
     assert result.returncode == 0
     assert result.stderr.count(NEVER_AWAITED) == 1
     assert "'run par morceaux'\n" in result.stdout

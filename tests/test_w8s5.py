@@ -7,7 +7,7 @@ import anyio
 import pytest
 
 from common.runner import BACKENDS, run_demo
-from tests.harness import faithful_record, lesson, port_record, run_cli
+from tests.harness import faithful_record, lesson, port_record, run_main
 
 pytestmark = pytest.mark.anyio
 
@@ -364,7 +364,7 @@ def expected_output(names, flavour, backend):
 def test_cli_runs_each_demo(flavour, backend):
     names = lesson(flavour, "w8s5").names()
     args = ["--backend", backend] if flavour == "anyio" else []
-    result = run_cli(f"lessons_{flavour}.w8s5", *names, *args)
+    result = run_main(f"lessons_{flavour}.w8s5", *names, *args)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     out = result.stdout.splitlines()
@@ -387,7 +387,7 @@ def test_cli_runs_each_demo(flavour, backend):
 
 
 def test_cli_list_marks_the_port_only_demos():
-    result = run_cli("lessons_anyio.w8s5", "--list")
+    result = run_main("lessons_anyio.w8s5", "--list")
     assert result.returncode == 0
     listed = [line.split()[0] for line in result.stdout.splitlines()]
     assert listed == [*SHARED, "bad_yield", "portable"]

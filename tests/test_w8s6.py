@@ -1,5 +1,11 @@
 """w8s6: the timer and the fork timelines on virtual time, faithful and port;
-the bound, ``--duration`` and Ctrl-C on the command line."""
+the bound, ``--duration`` and Ctrl-C on the command line.
+
+The command line runs in the test's process (:func:`tests.harness.run_main`)
+but in ``test_cli_bound_is_the_video_ctrl_c_on_real_time`` and
+``test_cli_ctrl_c_during_fork``, which need real processes: on real time, the
+bound or a real SIGINT stops a demo whose tasks sleep (six processes at once).
+"""
 
 import re
 
@@ -8,7 +14,7 @@ import pytest
 
 from common.ctrl_c import Interrupt
 from common.runner import interrupted
-from tests.harness import faithful_record, port_record, run_cli, spawn, twin_demos
+from tests.harness import faithful_record, port_record, run_main, twin_demos
 
 pytestmark = pytest.mark.anyio
 
@@ -136,7 +142,7 @@ def test_interrupted_is_false_outside_a_demo():
 
 @pytest.mark.parametrize("command", CLI)
 def test_cli_whole_lesson_ends_by_itself(command):
-    result = run_cli(*command)
+    result = run_main(*command)
     assert (result.returncode, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
     # a header per demo, then each demo's lines in order, and fork's bound note
@@ -157,7 +163,7 @@ def test_cli_whole_lesson_ends_by_itself(command):
 @pytest.mark.parametrize("command", CLI)
 def test_cli_duration_bounds_fork(command):
     # Stopped at 1.5 s: c2 has started at 1 s, c1 and c2 never print their end.
-    result = run_cli(*command, "fork", "--duration", "1.5")
+    result = run_main(*command, "fork", "--duration", "1.5")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[1:] == [
         *[line for _, line in FORK[:4]],
@@ -166,51 +172,54 @@ def test_cli_duration_bounds_fork(command):
     ]
 
 
-def test_cli_bound_is_the_video_ctrl_c_on_real_time():
-    """Real time, the three at once: the bound (1.5 s, while c1 and c2 sleep
-    till 2 s and 3 s) presses Ctrl-C: bye, exit code 0, the runner's line."""
+@pytest.fixture(scope="module")
+def real_time_runs(fork_server):
+    """fork on real time in each version, six processes at once (they mostly
+    wait): bounded at 1.5 s, and stopped by Ctrl-C as soon as its c2 runs
+    (about 1 s in, a second before anything ends).  {(how, command): Finished}."""
     commands = [param.values[0] for param in CLI]
-    children = [spawn(module, "fork", "--duration", "1.5", *args) for module, *args in commands]
+    children = {}
     try:
-        results = [child.finish() for child in children]
+        for module, *args in commands:
+            children["bound", module, *args] = fork_server.spawn(
+                module, "fork", "--duration", "1.5", *args
+            )
+            children["ctrl_c", module, *args] = fork_server.spawn(
+                module, "fork", *args
+            ).ctrl_c_when(re.compile(r">>> c2\n"))
+        return {key: child.finish() for key, child in children.items()}
     finally:
-        for child in children:
+        for child in children.values():
             child.close()
-    for command, finished in zip(commands, results, strict=True):
-        assert (finished.code, finished.err) == (0, ""), (command, finished)
-        assert [
-            re.sub(r"^\d+s \+ \d{3}ms ", "", line) for line in finished.out.splitlines()[1:]
-        ] == [
-            "---------- zero",
-            ">>> c1",
-            "forking",
-            ">>> c2",
-            "bye",
-            "(Ctrl-C pressed by the bound after 1.5 s; --duration S changes it)",
-        ], command
 
 
-def test_cli_ctrl_c_during_fork():
-    """Real time: start the three at once, and press Ctrl-C in each as soon as
-    its c2 runs (about 1 s in, a second before anything ends)."""
-    commands = [param.values[0] for param in CLI]
-    children = [
-        spawn(module, "fork", *args).ctrl_c_when(re.compile(r">>> c2\n"))
-        for module, *args in commands
-    ]
-    try:
-        results = [child.finish() for child in children]
-    finally:
-        for child in children:
-            child.close()
-    for command, stopped in zip(commands, results, strict=True):
-        assert stopped.pressed and stopped.code == 130, (command, stopped)
-        # the seed's bye, after c2 started and before anything ended
-        *_, before, last = stopped.out.splitlines()
-        assert (before.endswith(">>> c2"), last) == (True, "bye"), (command, stopped)
-        assert "<<<" not in stopped.out, command
-        # one line, no traceback, no task destroyed while pending, no warning
-        assert stopped.err == "interrupted (Ctrl-C): fork stopped, its cleanup ran\n", (
-            command,
-            stopped,
-        )
+@pytest.mark.parametrize("command", CLI)
+def test_cli_bound_is_the_video_ctrl_c_on_real_time(real_time_runs, command):
+    """Real time: the bound (1.5 s, while c1 and c2 sleep till 2 s and 3 s)
+    presses Ctrl-C: bye, exit code 0, the runner's line."""
+    finished = real_time_runs["bound", *command]
+    assert (finished.code, finished.err) == (0, ""), (command, finished)
+    assert [re.sub(r"^\d+s \+ \d{3}ms ", "", line) for line in finished.out.splitlines()[1:]] == [
+        "---------- zero",
+        ">>> c1",
+        "forking",
+        ">>> c2",
+        "bye",
+        "(Ctrl-C pressed by the bound after 1.5 s; --duration S changes it)",
+    ], command
+
+
+@pytest.mark.parametrize("command", CLI)
+def test_cli_ctrl_c_during_fork(real_time_runs, command):
+    """Real time: Ctrl-C as soon as c2 runs."""
+    stopped = real_time_runs["ctrl_c", *command]
+    assert stopped.pressed and stopped.code == 130, (command, stopped)
+    # the seed's bye, after c2 started and before anything ended
+    *_, before, last = stopped.out.splitlines()
+    assert (before.endswith(">>> c2"), last) == (True, "bye"), (command, stopped)
+    assert "<<<" not in stopped.out, command
+    # one line, no traceback, no task destroyed while pending, no warning
+    assert stopped.err == "interrupted (Ctrl-C): fork stopped, its cleanup ran\n", (
+        command,
+        stopped,
+    )

@@ -9,7 +9,7 @@ import pytest
 
 from lessons_anyio import w8s7 as port
 from lessons_asyncio import w8s7 as faithful
-from tests.harness import faithful_record, lesson, port_record, run_cli
+from tests.harness import faithful_record, lesson, port_record, run_main
 
 pytestmark = pytest.mark.anyio
 
@@ -164,7 +164,7 @@ async def test_lifecycle_handles_only_the_value_error():
     ],
 )
 def test_cli_port(command):
-    result = run_cli(*command)
+    result = run_main(*command, as_script=True)
     assert (result.returncode, result.stderr) == (0, "")
     body = [line for line in result.stdout.splitlines() if not line.startswith("=== ")]
     # run as a script, the module (so the task's name) is __main__
@@ -172,7 +172,7 @@ def test_cli_port(command):
 
 
 def test_cli_faithful():
-    result = run_cli("lessons_asyncio.w8s7")
+    result = run_main("lessons_asyncio.w8s7")
     assert (result.returncode, result.stderr) == (0, "")
     body = [line for line in result.stdout.splitlines() if not line.startswith("=== ")]
     check_faithful_tasks(body[:4])

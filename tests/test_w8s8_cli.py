@@ -1,5 +1,10 @@
 """w8s8: the help page the video opens (queue_help), and the command line with
-Ctrl-C, faithful and port."""
+Ctrl-C, faithful and port.
+
+The command line runs in the test's process (:func:`tests.harness.run_main`)
+but in ``test_ctrl_c``, which needs a real process: a real SIGINT, pressed once
+a line is printed.
+"""
 
 import asyncio
 import re
@@ -12,7 +17,7 @@ from tests.harness import (
     ctrl_c_after,
     faithful_record,
     port_record,
-    run_cli,
+    run_main,
     twin_demos,
 )
 from tests.test_w8s8 import ticks, window_schedule
@@ -106,8 +111,8 @@ async def test_queue_help_port(no_pager):
 def test_queue_help_is_deterministic():
     """Same text whatever the terminal's width, and no pager, on a terminal
     or not (the subprocess's stdout is a pipe; PAGER would fail loudly)."""
-    narrow = run_cli("lessons_asyncio.w8s8", "queue_help", env={"COLUMNS": "20", "PAGER": "false"})
-    wide = run_cli("lessons_asyncio.w8s8", "queue_help", env={"COLUMNS": "300", "PAGER": "false"})
+    narrow = run_main("lessons_asyncio.w8s8", "queue_help", env={"COLUMNS": "20", "PAGER": "false"})
+    wide = run_main("lessons_asyncio.w8s8", "queue_help", env={"COLUMNS": "300", "PAGER": "false"})
     assert narrow.returncode == wide.returncode == 0
     assert narrow.stdout == wide.stdout
     assert narrow.stdout.split("\n", 1)[1] == help_summary(asyncio.Queue) + "\n"
@@ -134,7 +139,7 @@ def test_twins_have_the_same_demos():
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
 def test_cli_window_port(backend):
-    result = run_cli("lessons_anyio.w8s8", "window", "--backend", backend)
+    result = run_main("lessons_anyio.w8s8", "window", "--backend", backend)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     lines = result.stdout.splitlines()
@@ -153,7 +158,7 @@ def test_cli_window_port(backend):
 )
 def test_cli_all_demos(module, args):
     """A bare run shows the three demos in the video's order, and ends."""
-    result = run_cli(module, *args)
+    result = run_main(module, *args)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     headers = [
@@ -175,7 +180,7 @@ def test_cli_all_demos(module, args):
 def test_cli_producer_consumer_duration_is_the_video_ctrl_c(module, args):
     """The bound presses Ctrl-C for the user: the seed's bye, exit code 0,
     one line from the runner saying so."""
-    result = run_cli(module, "producer_consumer", "--duration", "2.5", *args)
+    result = run_main(module, "producer_consumer", "--duration", "2.5", *args)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[1:] == [line for _, line in ticks(2.5)] + [
         "bye",
@@ -185,7 +190,7 @@ def test_cli_producer_consumer_duration_is_the_video_ctrl_c(module, args):
 
 def test_cli_window_faithful_bound_says_bye():
     """The seed's bare except catches the bound's Ctrl-C as the video's."""
-    result = run_cli("lessons_asyncio.w8s8", "window")
+    result = run_main("lessons_asyncio.w8s8", "window")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[-2:] == [
         "bye",
@@ -202,12 +207,13 @@ CTRL_C = [
 
 @pytest.mark.parametrize("package, args", CTRL_C)
 @pytest.mark.parametrize("demo, after", [("producer_consumer", "got tick1"), ("window", ">>> job")])
-def test_ctrl_c(package, args, demo, after):
+def test_ctrl_c(package, args, demo, after, fork_server):
     # Ctrl-C once a whole line with ``after`` is printed
     stopped = ctrl_c_after(
         f"{package}.w8s8",
         demo,
         *args,
+        server=fork_server,
         event=re.compile(re.escape(after) + ".*\n"),
         python=("-W", "always::ResourceWarning"),
     )
