@@ -76,7 +76,8 @@ def _process_state():
     return {
         "SIGINT handler": signal.getsignal(signal.SIGINT),
         "sys.excepthook": sys.excepthook,
-        "event loop policy": asyncio.get_event_loop_policy(),
+        # read, not made (Python 3.14 deprecates the getter)
+        "event loop policy": asyncio.events._event_loop_policy,
         # (but for the decimal module's, which it sets on its first use)
         "context variables": {
             var: value
