@@ -69,6 +69,14 @@ def _arguments(argv):
         sys.argv = saved
 
 
+def _policy_set():
+    """An event loop policy that someone set, or None for asyncio's own (made
+    on first use: by the run, say, which is no change).  Read, not made:
+    Python 3.14 deprecates the getter."""
+    policy = asyncio.events._event_loop_policy
+    return None if policy is None or type(policy).__module__.startswith("asyncio") else policy
+
+
 def _process_state():
     """What a command line run in this process must leave as it found it:
     the SIGINT handler, the excepthook, the event loop policy, the context
@@ -76,8 +84,7 @@ def _process_state():
     return {
         "SIGINT handler": signal.getsignal(signal.SIGINT),
         "sys.excepthook": sys.excepthook,
-        # read, not made (Python 3.14 deprecates the getter)
-        "event loop policy": asyncio.events._event_loop_policy,
+        "event loop policy": _policy_set(),
         # (but for the decimal module's, which it sets on its first use)
         "context variables": {
             var: value
