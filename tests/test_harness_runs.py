@@ -3,6 +3,7 @@ tests/test_harness.py): :func:`run_main` in this process, :class:`ForkServer`'s
 real processes.  Each is shown a right and a wrong case.
 """
 
+import asyncio
 import os
 import re
 import signal
@@ -47,7 +48,7 @@ def test_run_main_writes_in_the_encoding_it_is_given():
     assert run_main(fake, "accents").stdout.splitlines()[1:] == ["début"]
 
 
-@pytest.mark.parametrize("left", ["excepthook", "thread", "context variable"])
+@pytest.mark.parametrize("left", ["excepthook", "thread", "context variable", "policy"])
 def test_run_main_fails_on_what_a_run_leaves_behind(left):
     import contextvars
 
@@ -62,15 +63,21 @@ def test_run_main_fails_on_what_a_run_leaves_behind(left):
             sys.excepthook = print
         elif left == "thread":
             threading.Thread(target=release.wait, daemon=True).start()
+        elif left == "policy":
+            asyncio.events._event_loop_policy = Policy()
         else:
             var.set(1)
 
-    hook = sys.excepthook
+    class Policy(asyncio.events.BaseDefaultEventLoopPolicy):
+        pass
+
+    hook, policy = sys.excepthook, asyncio.events._event_loop_policy
     try:
         with pytest.raises(AssertionError, match="left behind"):
             run_main(fake)
     finally:
         sys.excepthook = hook
+        asyncio.events._event_loop_policy = policy
         release.set()
 
 
