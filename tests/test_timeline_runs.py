@@ -16,9 +16,8 @@ import pytest
 from common.timeline import build, render, to_svg
 from common.views.recording import TIMELINES, record_demo
 from common.views.sources import SOURCES
-from tests.harness import ROOT, run_cli
+from tests.harness import ROOT, run_cli, run_main
 from tests.test_timeline import assert_span, parse_chart
-from tests.views_fixture.in_this_process import run_main
 from tests.views_fixture.records import page_record
 
 # -- every demo of every lesson ------------------------------------------------

@@ -17,8 +17,7 @@ from common.views.cli import main
 from common.views.page import html_page
 from common.views.recording import TIMELINES, record_demo
 from common.views.sources import SOURCES, Sources, demo_names, docstring_lists
-from tests.harness import ROOT
-from tests.views_fixture.in_this_process import run_main
+from tests.harness import ROOT, run_main
 from tests.views_fixture.records import page_record
 
 LESSONS = SOURCES.lessons()

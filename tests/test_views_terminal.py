@@ -13,8 +13,7 @@ from rich.console import Console
 from common.views.align import CONTINUED, Row, align
 from common.views.sources import SOURCES, Excerpt, Sources, demo_excerpt, demo_names
 from common.views.terminal import code_width, print_terminal
-from tests.harness import ROOT
-from tests.views_fixture.in_this_process import run_main
+from tests.harness import ROOT, run_main
 
 LESSONS = SOURCES.lessons()
 #: the views pointed at a small modern version of w8s2 (tests/views_fixture)
