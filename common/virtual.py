@@ -272,6 +272,8 @@ def repeatable_trio(seed: int = 0) -> Iterator[None]:
     sets it): tasks sorted by creation, then shuffled by its own seeded
     ``random.Random``.  Both are private; if they are gone, nothing is
     changed (the views' pages are then no longer the same byte for byte).
+    The switch is process-wide: one block at a time (the views record one
+    demo at a time).
     """
     import importlib
 

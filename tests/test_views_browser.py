@@ -103,12 +103,19 @@ def loaded(tmp_path_factory):
     all at once (each browser waits mostly on itself)."""
     chromium()  # (skips here if there is none)
 
-    def load(name):
+    # the pages are made here, one after the other (recording a demo sets
+    # process-wide things for its time: warnings, trio's scheduling), then
+    # the browsers load them at once
+    pages = {}
+    for name, make in PAGES.items():
         folder = tmp_path_factory.mktemp(name)
-        page = folder / f"{name}.html"
-        page.write_text(PAGES[name](), encoding="utf-8")
-        netlog = folder / "net.json"
-        result = browse(folder, page.as_uri(), f"--log-net-log={netlog}", "--dump-dom")
+        pages[name] = folder / f"{name}.html"
+        pages[name].write_text(make(), encoding="utf-8")
+
+    def load(name):
+        page = pages[name]
+        netlog = page.parent / "net.json"
+        result = browse(page.parent, page.as_uri(), f"--log-net-log={netlog}", "--dump-dom")
         return Loaded(page.as_uri(), result, netlog)
 
     with ThreadPoolExecutor(max_workers=len(PAGES)) as pool:

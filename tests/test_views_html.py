@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 from html.parser import HTMLParser
 
@@ -167,6 +169,29 @@ def test_a_demo_is_recorded_as_a_script_shows_it():
     assert lines[0] == "Task exception was never retrieved"
     assert lines[-1] == "ZeroDivisionError: division by zero"
     assert not any("During handling" in line or "common/views" in line for line in lines)
+
+
+def test_demos_recorded_in_two_threads_at_once_are_recorded_as_alone():
+    # recording sets process-wide things for its time (the warnings' filters,
+    # trio's repeatable scheduling): two threads at once take turns, so each
+    # record is the one made alone, and nothing stays set after them
+    import trio
+
+    w8s2 = SOURCES.lesson("w8s2", "video").demos["morceaux"]
+    w8s8 = SOURCES.lesson("w8s8", "anyio").demos["window"]
+    alone = [record_demo(w8s2, "asyncio").text("stderr"), record_demo(w8s8, "trio").lines()]
+    assert "never awaited" in alone[0]
+    barrier = threading.Barrier(4)
+
+    def record(i):
+        barrier.wait(10)
+        if i % 2:
+            return record_demo(w8s8, "trio").lines()
+        return record_demo(w8s2, "asyncio").text("stderr")
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(record, range(4))) == alone * 2
+    assert trio._core._run._ALLOW_DETERMINISTIC_SCHEDULING is False
 
 
 def test_every_lesson_and_the_index(site):

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -71,11 +72,18 @@ def record_demo(demo: Demo, backend: str) -> Record:
     return _record(demo, backend)
 
 
+#: One recording at a time in the process: what it sets for its time (the
+#: warnings' filters and display, trio's repeatable scheduling, a log
+#: handler) is process-wide, and two at once in two threads would restore
+#: each other's settings in the wrong order.
+_one_at_a_time = threading.Lock()
+
+
 def _record(demo: Demo, backend: str) -> Record:
     from common.record import Chunk, Record
     from common.runner import run_demo
 
-    with warnings.catch_warnings():
+    with _one_at_a_time, warnings.catch_warnings():
         # As on the command line, warnings are shown (and so recorded), not
         # raised; "always", so that a second build records the same ones.
         warnings.simplefilter("always")
