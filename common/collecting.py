@@ -13,10 +13,12 @@ objects that were there before the run are not the run's, so they are set
 aside meanwhile (``gc.freeze``) and the collection looks only at the run's.
 
 The blocks nest, in any thread: the outermost freezes the heap, each
-collects at its end, the outermost thaws it.  A freeze that the
-caller made before is left alone (nothing more is set aside, and nothing is
-thawed).  Two runs at once in two threads only make the later collection
-look at a little more: nothing else depends on it.
+collects at its end, the outermost thaws it.  Python has one permanent
+generation: a freeze made before the run (the caller's own, or the few
+hundred objects CPython 3.12 freezes as it starts) is thawed with it, which
+changes only how often the collector looks at those objects.  Two runs at
+once in two threads only make the later collection look at a little more:
+nothing else depends on it.
 """
 
 from __future__ import annotations
@@ -29,20 +31,15 @@ from contextlib import contextmanager
 # gc.freeze is process-wide, so the count of open blocks is too.
 _lock = threading.Lock()
 _open = 0
-_froze = False
 
 
 @contextmanager
 def collecting_what_it_drops() -> Iterator[None]:
     """Run the block with the older objects set aside, then collect."""
-    global _open, _froze
+    global _open
     with _lock:
         if _open == 0:
-            # (only asked outside every block: with a big freeze in place,
-            # counting it walks the frozen objects)
-            _froze = gc.get_freeze_count() == 0
-            if _froze:
-                gc.freeze()
+            gc.freeze()
         _open += 1
     try:
         yield
@@ -52,5 +49,5 @@ def collecting_what_it_drops() -> Iterator[None]:
         finally:
             with _lock:
                 _open -= 1
-                if _open == 0 and _froze:
+                if _open == 0:
                     gc.unfreeze()

@@ -25,7 +25,6 @@ def messages(caught):
 
 
 def test_what_a_block_drops_in_a_cycle_warns_at_its_end():
-    assert gc.get_freeze_count() == 0  # the suite freezes nothing of its own
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with collecting_what_it_drops():
@@ -50,20 +49,13 @@ def test_blocks_nest_the_heap_stays_frozen_until_the_outermost_ends():
     assert gc.get_freeze_count() == 0
 
 
-def test_a_callers_own_freeze_is_left_alone():
+def test_a_freeze_made_before_is_thawed_with_the_runs():
+    # Python has one permanent generation: what was frozen before (CPython
+    # 3.12 freezes a few hundred objects as it starts) is thawed at the end
     gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            with collecting_what_it_drops():
-                never_awaited_in_a_cycle()
-            assert messages(caught) == ["coroutine … was never awaited"]
-        # nothing thawed (and nothing more frozen: the count can only go down,
-        # as frozen objects are freed)
-        assert 0 < gc.get_freeze_count() <= frozen
-    finally:
-        gc.unfreeze()
+    with collecting_what_it_drops():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
 
 
 def test_blocks_in_two_threads_thaw_once_both_end():
