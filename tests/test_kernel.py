@@ -1,7 +1,8 @@
 """The demos in a real Jupyter kernel (ipykernel), as a notebook user runs them.
 
-One kernel, on real time, is shared by the tests of this module (each test
-leaves it idle, with no demo running); virtual-time runs ask for it with
+The session's kernel on real time (``kernel``, see tests/conftest.py) runs
+these tests one after the other, each from a new kernel's namespace; each
+leaves it idle, with no demo running.  Virtual-time runs ask for it with
 ``virtual=True``.  What a cell prints is compared with what the same run
 prints outside a kernel: a kernel changes where a demo runs (a worker thread,
 since the kernel's own asyncio loop runs in the main thread), not what it
@@ -16,14 +17,11 @@ from itertools import groupby
 
 import nbformat
 import pytest
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
-from nbclient import NotebookClient
 
 from common.api import run_demo
 from common.notebook import build as build_notebook
 from tests import harness
-from tests.kernel import NAME, ROOT, Execution, Kernel, KernelSpecs, kernel_env
+from tests.kernel import FRESH, NAMES, Execution
 
 IMPORTS = (
     "from common import run\n"
@@ -32,20 +30,6 @@ IMPORTS = (
 )
 SVG = "image/svg+xml"
 TIMER = re.compile(r"\d+s \+ \d{3}ms|")  # a line without the timer: instant ""
-
-
-@pytest.fixture(scope="module")
-def specs():
-    specs = KernelSpecs()
-    yield specs
-    specs.close()
-
-
-@pytest.fixture(scope="module")
-def kernel(specs):
-    kernel = Kernel(specs)
-    yield kernel
-    kernel.close()
 
 
 def _by_instant(text):
@@ -180,43 +164,8 @@ def test_runs_leave_no_thread_behind(kernel):
 # -- the generated notebooks ----------------------------------------------------------
 
 
-#: What a kernel's namespace holds before any cell ran (and after ``%reset -f``)
-FRESH = ["In", "Out", "exit", "get_ipython", "open", "quit"]
-
-
 def _names_cell():
-    return nbformat.v4.new_code_cell(
-        "sorted(name for name in dir() if not name.startswith('_'))", id="test-fresh"
-    )
-
-
-def _execute(notebook, manager):
-    """Run the notebook in the kernel of ``manager``, which stays up."""
-    client = NotebookClient(notebook, km=manager, timeout=300)
-    try:
-        # a cell that fails raises CellExecutionError, with the cell and its traceback
-        return client.execute()
-    finally:
-        if client.kc is not None:
-            client.kc.stop_channels()
-
-
-@pytest.fixture(scope="module")
-def notebook_kernel(specs):
-    """One kernel on virtual time (``LESSONS_VIRTUAL_TIME=1`` in its
-    environment) for the generated notebooks, one after the other."""
-    manager = AsyncKernelManager(
-        kernel_name=NAME,
-        kernel_spec_manager=specs.manager,
-        transport="ipc",
-        ip=str(specs.folder / "notebooks"),
-    )
-    run_sync(manager.start_kernel)(cwd=str(ROOT), env=kernel_env(LESSONS_VIRTUAL_TIME="1"))
-    # the namespace a new kernel has: each notebook starts from it again
-    fresh = _execute(nbformat.v4.new_notebook(cells=[_names_cell()]), manager)
-    assert fresh.cells[0].outputs[0].data["text/plain"] == repr(FRESH)
-    yield manager
-    run_sync(manager.shutdown_kernel)(now=True)
+    return nbformat.v4.new_code_cell(NAMES, id="test-fresh")
 
 
 @pytest.mark.parametrize("name", harness.lesson_names())
@@ -230,7 +179,7 @@ def test_a_generated_lesson_notebook_runs_top_to_bottom(notebook_kernel, name):
         _names_cell(),
     ]
     notebook.cells.append(nbformat.v4.new_code_cell("VIRTUAL", id="test-virtual"))
-    _execute(notebook, notebook_kernel)
+    notebook_kernel.notebook(notebook)
     assert notebook.cells[1].outputs[0].data["text/plain"] == repr(FRESH)
     runs = [c for c in notebook.cells if c.cell_type == "code" and c.source.startswith("run(")]
     assert runs
