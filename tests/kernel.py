@@ -13,6 +13,7 @@ Used by the kernel tests and by ``benchmarks/notebook.py``.
 from __future__ import annotations
 
 import ast
+import asyncio
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
@@ -116,6 +118,7 @@ class Kernel:
         # IPC sockets in the specs' folder: no TCP port, nothing written in the
         # project.  One folder per kernel: their socket names cannot collide.
         folder = Path(tempfile.mkdtemp(prefix="kernel-", dir=specs.folder))
+        self._nbclient: tuple[asyncio.AbstractEventLoop, AsyncKernelClient] | None = None
         # asynchronous, as nbclient wants its manager; the tests' own client blocks
         self.manager = AsyncKernelManager(
             kernel_name=NAME,
@@ -204,13 +207,29 @@ class Kernel:
         stays up.  A cell that fails raises ``CellExecutionError``, with the
         cell and its traceback."""
         client = NotebookClient(notebook, km=self.manager, timeout=300)
-        try:
-            return client.execute()
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
+        # nbclient's own client, kept from one notebook to the next: a new one
+        # waits for the kernel's first message on a channel it has just
+        # joined, and misses it (up to 0.2 s) whenever it joined late
+        client.kc = run_sync(self._notebook_client)()
+        return client.execute()
+
+    async def _notebook_client(self) -> AsyncKernelClient:
+        """The client nbclient talks through, on the event loop that nbclient
+        runs (a new client if that loop is not the one it was made on)."""
+        loop = asyncio.get_running_loop()
+        if self._nbclient is not None and self._nbclient[0] is loop:
+            return self._nbclient[1]
+        if self._nbclient is not None:
+            self._nbclient[1].stop_channels()
+        client = self.manager.client()
+        client.start_channels()
+        await client.wait_for_ready(timeout=120)
+        self._nbclient = (loop, client)
+        return client
 
     def close(self) -> None:
         self.client.stop_channels()
+        if self._nbclient is not None:
+            self._nbclient[1].stop_channels()
         if self.manager.has_kernel:
             run_sync(self.manager.shutdown_kernel)(now=True)
