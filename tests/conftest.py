@@ -66,10 +66,12 @@ def fork_server():
         yield server
 
 
-# -- real Jupyter kernels (tests/kernel.py) -----------------------------------------
+# -- a real Jupyter kernel (tests/kernel.py) ---------------------------------------
 # Starting a kernel costs more CPU than most cells it runs: each worker starts
-# at most two for the session, when a test first asks, and every test using
-# one starts from a new kernel's namespace (``%reset -f``, then checked).
+# one for the session, when a test first asks, and every test starts from a
+# new kernel's namespace (``%reset -f``, then checked).  No test here is about
+# a new kernel as such, nor kills one; the kernel's interrupt is tested on this
+# kernel, which must run on afterwards.
 
 
 @pytest.fixture(scope="session")
@@ -82,44 +84,27 @@ def kernel_specs():
     specs.close()
 
 
-def _started(specs, **env):
+@pytest.fixture(scope="session")
+def session_kernel(kernel_specs):
+    """The worker's kernel, on real time (``LESSONS_VIRTUAL_TIME`` unset, as
+    in the suite).  Tests use :func:`kernel`."""
     from tests.kernel import FRESH, Kernel
 
-    kernel = Kernel(specs, **env)
-    # what a new kernel's namespace holds: what each test starts from again
-    assert kernel.names() == FRESH
-    return kernel
-
-
-@pytest.fixture(scope="session")
-def real_time_kernel(kernel_specs):
-    kernel = _started(kernel_specs)
-    yield kernel
-    kernel.close()
-
-
-@pytest.fixture(scope="session")
-def virtual_time_kernel(kernel_specs):
-    kernel = _started(kernel_specs, LESSONS_VIRTUAL_TIME="1")
-    yield kernel
-    kernel.close()
+    kernel = Kernel(kernel_specs)
+    try:
+        # what a new kernel's namespace holds: what each test starts from again
+        assert kernel.names() == FRESH
+        yield kernel
+    finally:
+        kernel.close()
 
 
 @pytest.fixture
-def kernel(real_time_kernel):
-    """The session's kernel on real time (``LESSONS_VIRTUAL_TIME`` unset, as
-    in the suite), with the namespace of a new kernel: nothing an earlier
-    test defined.  A test leaves it idle, with no demo running."""
+def kernel(session_kernel):
+    """The session's kernel with the namespace of a new one (nothing an
+    earlier test defined; warnings shown again) and ``LESSONS_VIRTUAL_TIME``
+    unset again.  A test leaves it idle, with no demo running."""
     from tests.kernel import FRESH
 
-    assert real_time_kernel.reset() == FRESH
-    return real_time_kernel
-
-
-@pytest.fixture
-def notebook_kernel(virtual_time_kernel):
-    """The session's kernel on virtual time (``LESSONS_VIRTUAL_TIME=1`` in
-    its environment, as a teacher may start Jupyter), for whole notebooks.
-    Its namespace is not reset here: a notebook test resets it in its own
-    first cells, and checks it."""
-    return virtual_time_kernel
+    assert session_kernel.reset() == FRESH
+    return session_kernel

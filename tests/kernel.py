@@ -34,6 +34,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "lessons-python"
+VIRTUAL_TIME = "LESSONS_VIRTUAL_TIME"  # the switch a teacher may set for Jupyter
 
 #: What a kernel's namespace holds before any cell ran (and after ``%reset -f``)
 FRESH = ["In", "Out", "exit", "get_ipython", "open", "quit"]
@@ -44,7 +45,7 @@ def kernel_env(**extra: str) -> dict[str, str]:
     """The kernel's environment: the project importable, real time unless told."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env.pop("LESSONS_VIRTUAL_TIME", None)
+    env.pop(VIRTUAL_TIME, None)
     env.update(extra)
     return env
 
@@ -126,9 +127,12 @@ class Kernel:
             transport="ipc",
             ip=str(folder / "kernel"),
         )
+        environment = kernel_env(**env)
+        #: ``LESSONS_VIRTUAL_TIME`` in the kernel's environment (``None``: unset)
+        self.virtual_time = environment.get(VIRTUAL_TIME)
         run_sync(self.manager.start_kernel)(
             cwd=str(ROOT),
-            env=kernel_env(**env),
+            env=environment,
             # the cells' history in memory, as nbclient's own kernels keep it:
             # nothing written in the user's ~/.ipython
             extra_arguments=["--HistoryManager.hist_file=:memory:"],
@@ -195,8 +199,18 @@ class Kernel:
         # Also forget which warnings were already shown: entering
         # catch_warnings marks every module's record of them out of date, so
         # a warning shows again, as in a new kernel, and a test sees it.
+        # And the time switch as the kernel started with it (a test may set it).
+        virtual = self.virtual_time
         cell = self.execute(
-            "%reset -f\nimport warnings as _w\nwith _w.catch_warnings():\n    pass\ndel _w"
+            "%reset -f\n"
+            "import os as _os, warnings as _w\n"
+            "with _w.catch_warnings():\n    pass\n"
+            + (
+                f"_os.environ[{VIRTUAL_TIME!r}] = {virtual!r}\n"
+                if virtual is not None
+                else f"_os.environ.pop({VIRTUAL_TIME!r}, None)\n"
+            )
+            + "del _os, _w"
         )
         if cell.error is not None:
             raise RuntimeError(f"the kernel could not reset: {cell.reply['content']}")

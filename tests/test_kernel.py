@@ -1,15 +1,14 @@
 """The demos in a real Jupyter kernel (ipykernel), as a notebook user runs them.
 
-The session's kernel on real time (``kernel``, see tests/conftest.py) runs
+The worker's kernel (``kernel``, see tests/conftest.py), on real time, runs
 these tests one after the other, each from a new kernel's namespace; each
 leaves it idle, with no demo running.  Virtual-time runs ask for it with
 ``virtual=True``.  What a cell prints is compared with what the same run
 prints outside a kernel: a kernel changes where a demo runs (a worker thread,
 since the kernel's own asyncio loop runs in the main thread), not what it
-says.  The generated lesson notebooks run one after the other in a second
-kernel, on virtual time (``LESSONS_VIRTUAL_TIME=1`` in its environment),
-through nbclient, as ``jupyter nbconvert --execute`` would; each starts from
-the namespace of a new kernel (``%reset -f``, and a cell checks it).
+says.  The generated lesson notebooks run there too, on virtual time
+(``LESSONS_VIRTUAL_TIME=1``, set by their first cell), through nbclient, as
+``jupyter nbconvert --execute`` would.
 """
 
 import re
@@ -18,10 +17,9 @@ from itertools import groupby
 import nbformat
 import pytest
 
-from common.api import run_demo
 from common.notebook import build as build_notebook
 from tests import harness
-from tests.kernel import FRESH, NAMES, Execution
+from tests.kernel import VIRTUAL_TIME, Execution
 
 IMPORTS = (
     "from common import run\n"
@@ -42,11 +40,6 @@ def _by_instant(text):
             key=lambda item: item[0],
         )
     ]
-
-
-def _outside(flavour, name, demo, **kwargs):
-    """The same run in the test's process: what the kernel must print."""
-    return run_demo(harness.lesson(flavour, name)[demo], virtual=True, echo=False, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -77,10 +70,12 @@ def _outside(flavour, name, demo, **kwargs):
     ids=["faithful", "port-asyncio", "port-trio"],
 )
 def test_a_cell_prints_what_the_command_line_prints_and_shows_the_timeline(
-    kernel, flavour, name, demo, call, first
+    kernel, record_of, flavour, name, demo, call, first
 ):
     backend = "trio" if "trio" in call else "asyncio"
-    expected = _outside(flavour, name, demo, backend=backend)
+    # the same run outside a kernel, on virtual time, as the command line runs
+    # it (run once per session, shared with the lessons' tests)
+    expected = record_of(flavour, name, demo, backend=backend)
     cell = kernel.execute(IMPORTS.format(name=name) + call)
     assert cell.error is None, cell.reply["content"]
     assert cell.lines()[: len(first)] == first
@@ -117,7 +112,7 @@ def _wait_for_line(kernel, msg_id, text, timeout=60):
     ids=["faithful", "port-trio"],
 )
 def test_the_kernels_interrupt_stops_a_lasting_demo_like_ctrl_c_and_the_kernel_runs_on(
-    kernel, call, first
+    kernel, record_of, call, first
 ):
     msg_id = kernel.send(IMPORTS.format(name="w8s8") + call)
     # Live: the first tick is in the notebook while the demo still runs (it
@@ -143,7 +138,7 @@ def test_the_kernels_interrupt_stops_a_lasting_demo_like_ctrl_c_and_the_kernel_r
     # the same kernel runs a demo again, from the start
     again = kernel.execute(IMPORTS.format(name="w8s2") + 'run(port.lesson["gather"], virtual=True)')
     assert again.error is None, again.reply["content"]
-    assert again.stream() == _outside("anyio", "w8s2", "gather").text()
+    assert again.stream() == record_of("anyio", "w8s2", "gather").text()
 
 
 def test_runs_leave_no_thread_behind(kernel):
@@ -164,23 +159,19 @@ def test_runs_leave_no_thread_behind(kernel):
 # -- the generated notebooks ----------------------------------------------------------
 
 
-def _names_cell():
-    return nbformat.v4.new_code_cell(NAMES, id="test-fresh")
-
-
 @pytest.mark.parametrize("name", harness.lesson_names())
-def test_a_generated_lesson_notebook_runs_top_to_bottom(notebook_kernel, name):
+def test_a_generated_lesson_notebook_runs_top_to_bottom(kernel, name):
     notebook = build_notebook(name)
-    # the test's own cells: first, the namespace emptied of what an earlier
-    # notebook left (as a fresh kernel has it); last, did the notebook's switch
-    # see virtual time?
-    notebook.cells[:0] = [
-        nbformat.v4.new_code_cell("%reset -f", id="test-reset"),
-        _names_cell(),
-    ]
+    # The kernel starts from a new kernel's namespace (the fixture empties it
+    # of what an earlier notebook left, and checks it).  The test's own cells:
+    # first, virtual time, as if Jupyter were started with
+    # LESSONS_VIRTUAL_TIME=1 (the notebook reads it when its setup cell runs);
+    # last, did the notebook's switch see it?
+    notebook.cells.insert(
+        0, nbformat.v4.new_code_cell(f"%env {VIRTUAL_TIME}=1", id="test-virtual-time")
+    )
     notebook.cells.append(nbformat.v4.new_code_cell("VIRTUAL", id="test-virtual"))
-    notebook_kernel.notebook(notebook)
-    assert notebook.cells[1].outputs[0].data["text/plain"] == repr(FRESH)
+    kernel.notebook(notebook)
     runs = [c for c in notebook.cells if c.cell_type == "code" and c.source.startswith("run(")]
     assert runs
     for cell in runs:
