@@ -64,3 +64,47 @@ def fork_server():
     test first asks): real lesson processes, one interpreter start-up."""
     with harness.ForkServer() as server:
         yield server
+
+
+# -- a real Jupyter kernel (tests/kernel.py) ---------------------------------------
+# Starting a kernel costs more CPU than most cells it runs: each worker starts
+# one for the session, when a test first asks, and every test starts from a
+# new kernel's namespace (``%reset -f``, then checked).  No test here is about
+# a new kernel as such, nor kills one; the kernel's interrupt is tested on this
+# kernel, which must run on afterwards.
+
+
+@pytest.fixture(scope="session")
+def kernel_specs():
+    """The kernel spec of this interpreter, in a temporary folder."""
+    from tests.kernel import KernelSpecs
+
+    specs = KernelSpecs()
+    yield specs
+    specs.close()
+
+
+@pytest.fixture(scope="session")
+def session_kernel(kernel_specs):
+    """The worker's kernel, on real time (``LESSONS_VIRTUAL_TIME`` unset, as
+    in the suite).  Tests use :func:`kernel`."""
+    from tests.kernel import FRESH, Kernel
+
+    kernel = Kernel(kernel_specs)
+    try:
+        # what a new kernel's namespace holds: what each test starts from again
+        assert kernel.names() == FRESH
+        yield kernel
+    finally:
+        kernel.close()
+
+
+@pytest.fixture
+def kernel(session_kernel):
+    """The session's kernel with the namespace of a new one (nothing an
+    earlier test defined; warnings shown again) and ``LESSONS_VIRTUAL_TIME``
+    unset again.  A test leaves it idle, with no demo running."""
+    from tests.kernel import FRESH
+
+    assert session_kernel.reset() == FRESH
+    return session_kernel

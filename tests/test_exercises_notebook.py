@@ -5,9 +5,6 @@ beside it, and its display must show both timelines.
 """
 
 import nbformat
-from nbclient import NotebookClient
-
-from tests.harness import ROOT
 
 SETUP = "from common.exercises import check\nfrom common.exercises.catalogue import reference_path"
 SEQUENTIAL = """
@@ -37,19 +34,18 @@ print([o.mistake for o in check("w8s9_blocking", main).outcomes])
 """
 
 
-def run_cells(*sources):
+def run_cells(kernel, *sources):
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-    client = NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
-    )
-    client.execute()
+    kernel.notebook(notebook)
     return [cell.outputs for cell in notebook.cells]
 
 
-def test_check_in_a_kernel_grades_and_displays_both_timelines():
+def test_check_in_a_kernel_grades_and_displays_both_timelines(kernel):
     reference = "print(bool(check('w8s2_taskgroup', reference_path('w8s2_taskgroup'))))"
-    setup, passed, sequential, unawaited = run_cells(SETUP, reference, SEQUENTIAL, UNAWAITED)
+    setup, passed, sequential, unawaited = run_cells(
+        kernel, SETUP, reference, SEQUENTIAL, UNAWAITED
+    )
     assert setup == []
     assert [o["text"] for o in passed] == ["True\n"]
 

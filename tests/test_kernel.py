@@ -1,14 +1,14 @@
 """The demos in a real Jupyter kernel (ipykernel), as a notebook user runs them.
 
-One kernel, on real time, is shared by the tests of this module (each test
-leaves it idle, with no demo running); virtual-time runs ask for it with
+The worker's kernel (``kernel``, see tests/conftest.py), on real time, runs
+these tests one after the other, each from a new kernel's namespace; each
+leaves it idle, with no demo running.  Virtual-time runs ask for it with
 ``virtual=True``.  What a cell prints is compared with what the same run
 prints outside a kernel: a kernel changes where a demo runs (a worker thread,
 since the kernel's own asyncio loop runs in the main thread), not what it
-says.  The generated lesson notebooks run one after the other in a second
-kernel, on virtual time (``LESSONS_VIRTUAL_TIME=1`` in its environment),
-through nbclient, as ``jupyter nbconvert --execute`` would; each starts from
-the namespace of a new kernel (``%reset -f``, and a cell checks it).
+says.  The generated lesson notebooks run there too, on virtual time
+(``LESSONS_VIRTUAL_TIME=1``, set by their first cell), through nbclient, as
+``jupyter nbconvert --execute`` would.
 """
 
 import re
@@ -16,14 +16,10 @@ from itertools import groupby
 
 import nbformat
 import pytest
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
-from nbclient import NotebookClient
 
-from common.api import run_demo
 from common.notebook import build as build_notebook
 from tests import harness
-from tests.kernel import NAME, ROOT, Execution, Kernel, KernelSpecs, kernel_env
+from tests.kernel import VIRTUAL_TIME, Execution
 
 IMPORTS = (
     "from common import run\n"
@@ -32,20 +28,6 @@ IMPORTS = (
 )
 SVG = "image/svg+xml"
 TIMER = re.compile(r"\d+s \+ \d{3}ms|")  # a line without the timer: instant ""
-
-
-@pytest.fixture(scope="module")
-def specs():
-    specs = KernelSpecs()
-    yield specs
-    specs.close()
-
-
-@pytest.fixture(scope="module")
-def kernel(specs):
-    kernel = Kernel(specs)
-    yield kernel
-    kernel.close()
 
 
 def _by_instant(text):
@@ -58,11 +40,6 @@ def _by_instant(text):
             key=lambda item: item[0],
         )
     ]
-
-
-def _outside(flavour, name, demo, **kwargs):
-    """The same run in the test's process: what the kernel must print."""
-    return run_demo(harness.lesson(flavour, name)[demo], virtual=True, echo=False, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -93,10 +70,12 @@ def _outside(flavour, name, demo, **kwargs):
     ids=["faithful", "port-asyncio", "port-trio"],
 )
 def test_a_cell_prints_what_the_command_line_prints_and_shows_the_timeline(
-    kernel, flavour, name, demo, call, first
+    kernel, record_of, flavour, name, demo, call, first
 ):
     backend = "trio" if "trio" in call else "asyncio"
-    expected = _outside(flavour, name, demo, backend=backend)
+    # the same run outside a kernel, on virtual time, as the command line runs
+    # it (run once per session, shared with the lessons' tests)
+    expected = record_of(flavour, name, demo, backend=backend)
     cell = kernel.execute(IMPORTS.format(name=name) + call)
     assert cell.error is None, cell.reply["content"]
     assert cell.lines()[: len(first)] == first
@@ -133,7 +112,7 @@ def _wait_for_line(kernel, msg_id, text, timeout=60):
     ids=["faithful", "port-trio"],
 )
 def test_the_kernels_interrupt_stops_a_lasting_demo_like_ctrl_c_and_the_kernel_runs_on(
-    kernel, call, first
+    kernel, record_of, call, first
 ):
     msg_id = kernel.send(IMPORTS.format(name="w8s8") + call)
     # Live: the first tick is in the notebook while the demo still runs (it
@@ -159,7 +138,7 @@ def test_the_kernels_interrupt_stops_a_lasting_demo_like_ctrl_c_and_the_kernel_r
     # the same kernel runs a demo again, from the start
     again = kernel.execute(IMPORTS.format(name="w8s2") + 'run(port.lesson["gather"], virtual=True)')
     assert again.error is None, again.reply["content"]
-    assert again.stream() == _outside("anyio", "w8s2", "gather").text()
+    assert again.stream() == record_of("anyio", "w8s2", "gather").text()
 
 
 def test_runs_leave_no_thread_behind(kernel):
@@ -180,58 +159,19 @@ def test_runs_leave_no_thread_behind(kernel):
 # -- the generated notebooks ----------------------------------------------------------
 
 
-#: What a kernel's namespace holds before any cell ran (and after ``%reset -f``)
-FRESH = ["In", "Out", "exit", "get_ipython", "open", "quit"]
-
-
-def _names_cell():
-    return nbformat.v4.new_code_cell(
-        "sorted(name for name in dir() if not name.startswith('_'))", id="test-fresh"
-    )
-
-
-def _execute(notebook, manager):
-    """Run the notebook in the kernel of ``manager``, which stays up."""
-    client = NotebookClient(notebook, km=manager, timeout=300)
-    try:
-        # a cell that fails raises CellExecutionError, with the cell and its traceback
-        return client.execute()
-    finally:
-        if client.kc is not None:
-            client.kc.stop_channels()
-
-
-@pytest.fixture(scope="module")
-def notebook_kernel(specs):
-    """One kernel on virtual time (``LESSONS_VIRTUAL_TIME=1`` in its
-    environment) for the generated notebooks, one after the other."""
-    manager = AsyncKernelManager(
-        kernel_name=NAME,
-        kernel_spec_manager=specs.manager,
-        transport="ipc",
-        ip=str(specs.folder / "notebooks"),
-    )
-    run_sync(manager.start_kernel)(cwd=str(ROOT), env=kernel_env(LESSONS_VIRTUAL_TIME="1"))
-    # the namespace a new kernel has: each notebook starts from it again
-    fresh = _execute(nbformat.v4.new_notebook(cells=[_names_cell()]), manager)
-    assert fresh.cells[0].outputs[0].data["text/plain"] == repr(FRESH)
-    yield manager
-    run_sync(manager.shutdown_kernel)(now=True)
-
-
 @pytest.mark.parametrize("name", harness.lesson_names())
-def test_a_generated_lesson_notebook_runs_top_to_bottom(notebook_kernel, name):
+def test_a_generated_lesson_notebook_runs_top_to_bottom(kernel, name):
     notebook = build_notebook(name)
-    # the test's own cells: first, the namespace emptied of what an earlier
-    # notebook left (as a fresh kernel has it); last, did the notebook's switch
-    # see virtual time?
-    notebook.cells[:0] = [
-        nbformat.v4.new_code_cell("%reset -f", id="test-reset"),
-        _names_cell(),
-    ]
+    # The kernel starts from a new kernel's namespace (the fixture empties it
+    # of what an earlier notebook left, and checks it).  The test's own cells:
+    # first, virtual time, as if Jupyter were started with
+    # LESSONS_VIRTUAL_TIME=1 (the notebook reads it when its setup cell runs);
+    # last, did the notebook's switch see it?
+    notebook.cells.insert(
+        0, nbformat.v4.new_code_cell(f"%env {VIRTUAL_TIME}=1", id="test-virtual-time")
+    )
     notebook.cells.append(nbformat.v4.new_code_cell("VIRTUAL", id="test-virtual"))
-    _execute(notebook, notebook_kernel)
-    assert notebook.cells[1].outputs[0].data["text/plain"] == repr(FRESH)
+    kernel.notebook(notebook)
     runs = [c for c in notebook.cells if c.cell_type == "code" and c.source.startswith("run(")]
     assert runs
     for cell in runs:
