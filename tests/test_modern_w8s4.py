@@ -7,17 +7,21 @@ each start.  As in the video's code, no failure is handled: the first one
 ends the demo, in the same line as the faithful version's (exit code 1).
 """
 
-import os
 import re
-import signal
-import subprocess
-import sys
 
 import pytest
 
 from common.runner import DemoFailed
 from common.w8s4 import DocumentServer
-from tests.harness import ROOT, by_instant, faithful_record, lesson, modern_record, run_cli
+from tests.harness import (
+    Lines,
+    by_instant,
+    ctrl_c_after,
+    faithful_record,
+    lesson,
+    modern_record,
+    run_main,
+)
 from tests.test_w8s4 import (
     LATENCY,
     REFUSED,
@@ -123,7 +127,7 @@ def test_first_failure(demo):
 
 
 def test_cli_first_failure_is_one_line_exit_1():
-    result = run_cli(MODULE, "concurrent", "--url", "/pub/irs-pdf/f1040.pdf", "--url", REFUSED)
+    result = run_main(MODULE, "concurrent", "--url", "/pub/irs-pdf/f1040.pdf", "--url", REFUSED)
     assert result.returncode == 1
     port = REFUSED.split(":")[2].split("/")[0]
     assert result.stderr == (
@@ -133,7 +137,7 @@ def test_cli_first_failure_is_one_line_exit_1():
 
 
 def test_cli_runs_every_demo():
-    result = run_cli(MODULE, "--latency", "0.5")
+    result = run_main(MODULE, "--latency", "0.5")
     assert (result.returncode, result.stderr) == (0, "")
     # the durations as the video prints them: sequential 4 × 0.5 s, concurrent 0.5 s
     assert re.findall(r"duration = \S+", result.stdout) == ["duration = 2.0s", "duration = 0.5s"]
@@ -142,38 +146,28 @@ def test_cli_runs_every_demo():
 def test_cli_real_time():
     """On a real loop too, the server serves from the demo's loop while the
     baseline blocks a worker thread."""
-    result = run_cli(MODULE, "sequential", "--latency", "0.05", "--count", "2", virtual=False)
+    result = run_main(MODULE, "sequential", "--latency", "0.05", "--count", "2", virtual=False)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.count(" returned ") == 2
 
 
 def test_help_has_no_limit_options():
-    result = run_cli(MODULE, "--help")
+    result = run_main(MODULE, "--help")
     assert result.returncode == 0
     assert "--latency" in result.stdout and "--timeout" not in result.stdout
 
 
 @pytest.mark.parametrize("module", [MODULE, "lessons_asyncio.modern.w8s4_limits"])
-def test_ctrl_c_stops_the_blocking_baseline(module):
+def test_ctrl_c_stops_the_blocking_baseline(module, fork_server):
     """The document takes 60 s; Ctrl-C during its download cancels the demo's
     task, the server stops with the demo, so the worker thread's download
     ends too: the run is over well before, and nothing is printed after."""
-    env = {k: v for k, v in os.environ.items() if k != "LESSONS_VIRTUAL_TIME"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", module, "sequential", "--latency", "60"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**env, "PYTHONPATH": str(ROOT)},
+    # Ctrl-C once the demo starts (its header), far less than the 60 s download
+    stopped = ctrl_c_after(
+        module, "sequential", "--latency", "60", event=Lines(1), timeout=20, server=fork_server
     )
-    try:
-        assert proc.stdout.readline().startswith("=== w8s4")  # the demo starts
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)  # far less than the 60 s download
-    finally:
-        proc.kill()
-    assert proc.returncode == 130
-    assert out == ""  # no "returned", no duration
+    assert stopped.code == 130, stopped
+    # the header, then no "returned", no duration
+    assert stopped.out.startswith("=== w8s4") and stopped.out.count("\n") == 1
     # (the line is shorter if Ctrl-C comes before the runner's handler is in place)
-    assert err.count("\n") == 1 and err.startswith("interrupted (Ctrl-C)")
+    assert stopped.err.count("\n") == 1 and stopped.err.startswith("interrupted (Ctrl-C)")

@@ -13,7 +13,7 @@ import pytest
 
 from common.runner import DemoFailed
 from common.w8s4 import DocumentServer, document_names
-from tests.harness import by_instant, faithful_record, lesson, modern_record, run_cli
+from tests.harness import by_instant, faithful_record, lesson, modern_record, run_main
 from tests.test_virtual import SlowExecutor
 from tests.test_w8s4_limits import (
     KINDS,
@@ -178,16 +178,16 @@ def test_the_timeout_spans_the_whole_download():
 
 
 def test_cli_modern_help_and_bad_option():
-    result = run_cli("lessons_asyncio.modern.w8s4_limits", "--help")
+    result = run_main("lessons_asyncio.modern.w8s4_limits", "--help")
     assert result.returncode == 0
     assert "--timeout" in result.stdout and "--latency" in result.stdout
-    result = run_cli("lessons_asyncio.modern.w8s4_limits", "concurrent", "--limit", "0")
+    result = run_main("lessons_asyncio.modern.w8s4_limits", "concurrent", "--limit", "0")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "--limit" in result.stderr
 
 
 def test_cli_modern_runs_every_demo():
-    result = run_cli("lessons_asyncio.modern.w8s4_limits", "--latency", "0.5")
+    result = run_main("lessons_asyncio.modern.w8s4_limits", "--latency", "0.5")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.count("duration = ") == 3
     assert "duration = 2.000s" in result.stdout  # sequential: 4 × 0.5 s
