@@ -5,8 +5,9 @@ connection, and keeps serving.
 * a fuzz over request lines and headers (deterministic seed, loopback only)
   sent while a demo downloads, on each backend: the demo's downloads still
   succeed.  ``LESSONS_FUZZ_COUNT=10000`` makes it the 10,000-request run;
-* a head that never ends (408 on real time); in one fresh process, a flood past the file
-  descriptors (accept waits and retries), the gh-153761 workaround.
+* a head that never ends (408 on real time); in one fresh interpreter, what
+  the imports change (nothing) and a flood past the file descriptors (accept
+  waits and retries); the gh-153761 workaround.
 """
 
 import asyncio
