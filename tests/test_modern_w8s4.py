@@ -22,15 +22,8 @@ from tests.harness import (
     modern_record,
     run_main,
 )
-from tests.test_w8s4 import (
-    LATENCY,
-    REFUSED,
-    VIDEO_URLS,
-    check,
-    first_failure_options,
-    printed_indices,
-)
-from tests.w8s4_support import VirtualLoops, no_leaks
+from tests.test_w8s4 import REFUSED, VIDEO_URLS, check, first_failure_options
+from tests.w8s4_support import no_leaks, printed_indices, video_run
 
 DEMOS = ["sequential", "concurrent", "lines"]
 MODULE = "lessons_asyncio.modern.w8s4"
@@ -57,14 +50,11 @@ def test_urls_are_the_videos_outside_a_demo():
 def test_modern(demo):
     """The schedule derived from the server's timing, as for the video's code
     (the blocking baseline in a worker thread: still one after the other)."""
-    server = DocumentServer(latency=LATENCY)
-    loops = VirtualLoops()
-    with no_leaks():
-        record = modern_record("w8s4", demo, options={"server": server}, loop_factory=loops)
+    record, server, waits_for_threads = video_run("asyncio.modern", demo)  # (nothing left behind)
     check(record, demo, server)
     assert server.max_in_flight == (1 if demo == "sequential" else len(server.names))
     # the baseline's thread only waits for the server: the clock never waits for it
-    assert loops.waits_for_threads() == 0
+    assert waits_for_threads == 0
 
 
 def masked(record):
@@ -76,9 +66,9 @@ def masked(record):
 
 @pytest.mark.parametrize("demo", DEMOS)
 def test_same_timetable_as_the_video(demo):
-    server = DocumentServer(latency=LATENCY)
-    modern = modern_record("w8s4", demo, options={"server": server})
-    faithful = faithful_record("w8s4", demo, options={"server": server})
+    # (the runs test_modern and tests/test_w8s4.py's test_faithful check)
+    modern, _, _ = video_run("asyncio.modern", demo)
+    faithful, _, _ = video_run("asyncio", demo)
     assert by_instant(masked(modern)) == by_instant(masked(faithful))
     if demo == "concurrent":
         # the task group starts the downloads in the order gather does
@@ -90,7 +80,7 @@ def test_same_timetable_as_the_video(demo):
 def test_the_timetable_check_can_fail():
     """A server twice as slow for the modern run: not the video's timetable."""
     modern = modern_record("w8s4", "concurrent", options={"server": DocumentServer(latency=2.0)})
-    faithful = faithful_record("w8s4", "concurrent", options={"server": DocumentServer()})
+    faithful, _, _ = video_run("asyncio", "concurrent")
     assert by_instant(masked(modern)) != by_instant(masked(faithful))
 
 

@@ -12,7 +12,6 @@ line (DemoFailed), whatever the flavour and backend.
 """
 
 from collections import Counter
-from itertools import groupby
 
 import pytest
 
@@ -27,11 +26,10 @@ from tests.harness import (
     port_record,
     run_main,
 )
-from tests.w8s4_support import closed_port, no_leaks
+from tests.w8s4_support import LATENCY, closed_port, no_leaks, printed_indices, video_run
 
 pytestmark = pytest.mark.anyio
 
-LATENCY = 1.0
 VIDEO_URLS = [
     "https://www.irs.gov/pub/irs-pdf/f1040.pdf",
     "https://www.irs.gov/pub/irs-pdf/f1040es.pdf",
@@ -68,11 +66,6 @@ def lines_ticks(server):
     return ticks
 
 
-def printed_indices(record):
-    digits = [(round(c.time, 6), c.text) for c in record.chunks if c.text.isdigit()]
-    return [(t, Counter(text for _, text in g)) for t, g in groupby(digits, key=lambda x: x[0])]
-
-
 def check(record, demo, server):
     assert record.text("stderr") == ""
     if demo == "sequential":
@@ -88,9 +81,7 @@ def check(record, demo, server):
 
 @pytest.mark.parametrize("demo", ["sequential", "concurrent", "lines"])
 def test_faithful(demo):
-    server = DocumentServer(latency=LATENCY)
-    with no_leaks():
-        record = faithful_record("w8s4", demo, options={"server": server})
+    record, server, _ = video_run("asyncio", demo)  # (nothing left behind)
     check(record, demo, server)
 
 
