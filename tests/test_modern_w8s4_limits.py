@@ -30,7 +30,7 @@ from tests.test_w8s4_limits import (
     observed_counts,
     sequential_schedule,
 )
-from tests.w8s4_support import VirtualLoops, no_leaks
+from tests.w8s4_support import VirtualLoops, no_leaks, video_run
 
 DEMOS = ["sequential", "concurrent", "lines"]
 
@@ -43,25 +43,18 @@ def test_same_demos_as_the_faithful_variant():
 
 
 def test_sequential_modern():
-    server = DocumentServer(latency=LATENCY)
-    loops = VirtualLoops()
-    with no_leaks():
-        record = modern_record(
-            "w8s4_limits", "sequential", options={"server": server}, loop_factory=loops
-        )
+    record, server, waits_for_threads = video_run("asyncio.modern", "sequential", "w8s4_limits")
     # requests.get in a worker thread: still one after the other, and the
     # clock never waits for it for real (it only waits for the server)
     assert record.schedule() == sequential_schedule(server)
-    assert loops.waits_for_threads() == 0
+    assert waits_for_threads == 0
     assert record.text("stderr") == ""
     check_served(server)
     assert server.max_in_flight == 1
 
 
 def test_concurrent_modern():
-    server = DocumentServer(latency=LATENCY)
-    with no_leaks():
-        record = modern_record("w8s4_limits", "concurrent", options={"server": server})
+    record, server, _ = video_run("asyncio.modern", "concurrent", "w8s4_limits")
     assert by_instant(record.schedule()) == concurrent_schedule(server)
     # the task group starts the downloads in the order they were created
     assert [line for _, line in record.schedule()[:4]] == [
@@ -73,9 +66,7 @@ def test_concurrent_modern():
 
 
 def test_lines_modern():
-    server = DocumentServer(latency=LATENCY)
-    with no_leaks():
-        record = modern_record("w8s4_limits", "lines", options={"server": server})
+    record, server, _ = video_run("asyncio.modern", "lines", "w8s4_limits")
     check_lines(record, server)
     assert record.text("stderr") == ""
     check_served(server)
@@ -85,9 +76,9 @@ def test_lines_modern():
 def test_same_timetable_as_the_video(demo):
     """The same lines at the same instants as the faithful version (the
     server's port differs from run to run)."""
-    server = DocumentServer(latency=LATENCY)
-    modern = modern_record("w8s4_limits", demo, options={"server": server})
-    faithful = faithful_record("w8s4_limits", demo, options={"server": server})
+    # (the runs the schedule tests here and in tests/test_w8s4_limits.py check)
+    modern, _, _ = video_run("asyncio.modern", demo, "w8s4_limits")
+    faithful, _, _ = video_run("asyncio", demo, "w8s4_limits")
     assert by_instant(masked(modern)) == by_instant(masked(faithful))
 
 

@@ -85,6 +85,15 @@ def test_faithful(demo):
     check(record, demo, server)
 
 
+def test_a_shared_run_is_a_copy_for_each_test():
+    """video_run runs once: a test that changed its record would change no other's."""
+    first, server, _ = video_run("asyncio", "concurrent")
+    first.duration = -1.0
+    again, same_server, _ = video_run("asyncio", "concurrent")
+    assert again.duration == LATENCY
+    assert same_server is server
+
+
 @pytest.mark.parametrize("demo", ["sequential", "concurrent", "lines"])
 async def test_port(demo):
     server = DocumentServer(latency=LATENCY)

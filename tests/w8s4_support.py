@@ -96,23 +96,24 @@ def closed_port():
 
 
 @functools.cache
-def _video_run(flavour, demo):
+def _video_run(flavour, demo, name):
     server = DocumentServer(latency=LATENCY)
     loops = VirtualLoops()
     run = {"asyncio": faithful_record, "asyncio.modern": modern_record}[flavour]
     with no_leaks():
-        record = run("w8s4", demo, options={"server": server}, loop_factory=loops)
+        record = run(name, demo, options={"server": server}, loop_factory=loops)
     return record, server, loops.waits_for_threads()
 
 
-def video_run(flavour, demo):
-    """A w8s4 demo of the video's code ("asyncio") or of the modern version
-    ("asyncio.modern") on virtual time, against a server of its own (the
-    video's four documents, LATENCY seconds each), nothing left behind: its
-    record (a copy of its own for each caller), the server after the run
-    (what it sent, the most requests at once: read it, don't change it), and
-    how often the run's loops waited for real for a thread.  Run once per
-    session, when a test first asks: the tests that check the same run share it.
+def video_run(flavour, demo, name="w8s4"):
+    """A demo of lesson ``name`` (w8s4 or w8s4_limits), the faithful version
+    ("asyncio") or the modern one ("asyncio.modern"), on virtual time against
+    a server of its own (the video's four documents, LATENCY seconds each),
+    nothing left behind: its record (a copy of its own for each caller), the
+    server after the run (what it sent, the most requests at once: read it,
+    don't change it), and how often the run's loops waited for real for a
+    thread.  Run once per session, when a test first asks: the tests that
+    check the same run share it.
     """
-    record, server, waits = _video_run(flavour, demo)
+    record, server, waits = _video_run(flavour, demo, name)
     return copy.deepcopy(record), server, waits
