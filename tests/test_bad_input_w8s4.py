@@ -6,24 +6,10 @@ row is run and checked: tests/bad_input.py.  Every row runs in the test's
 process (none needs a process of its own).
 """
 
-import atexit
-import socket
-
 import pytest
 
 from tests.bad_input import Bad, check, outcome, params, run_in_processes
-
-
-def closed_port():
-    """A loopback port where nothing listens, and nothing else can: a socket
-    is bound to it, without listening (a connection is refused), and kept
-    bound until the tests end (a port released at once may be handed to the
-    next server that binds port 0: then it answers)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    atexit.register(sock.close)
-    return sock.getsockname()[1]
-
+from tests.w8s4_support import closed_port
 
 CLOSED = closed_port()
 #: a server slower than the client's patience

@@ -7,26 +7,23 @@ each start.  As in the video's code, no failure is handled: the first one
 ends the demo, in the same line as the faithful version's (exit code 1).
 """
 
-import os
 import re
-import signal
-import subprocess
-import sys
 
 import pytest
 
 from common.runner import DemoFailed
 from common.w8s4 import DocumentServer
-from tests.harness import ROOT, by_instant, faithful_record, lesson, modern_record, run_cli
-from tests.test_w8s4 import (
-    LATENCY,
-    REFUSED,
-    VIDEO_URLS,
-    check,
-    first_failure_options,
-    printed_indices,
+from tests.harness import (
+    Lines,
+    by_instant,
+    ctrl_c_after,
+    faithful_record,
+    lesson,
+    modern_record,
+    run_main,
 )
-from tests.w8s4_support import VirtualLoops, no_leaks
+from tests.test_w8s4 import REFUSED, VIDEO_URLS, check, first_failure_options
+from tests.w8s4_support import no_leaks, printed_indices, video_run
 
 DEMOS = ["sequential", "concurrent", "lines"]
 MODULE = "lessons_asyncio.modern.w8s4"
@@ -53,14 +50,11 @@ def test_urls_are_the_videos_outside_a_demo():
 def test_modern(demo):
     """The schedule derived from the server's timing, as for the video's code
     (the blocking baseline in a worker thread: still one after the other)."""
-    server = DocumentServer(latency=LATENCY)
-    loops = VirtualLoops()
-    with no_leaks():
-        record = modern_record("w8s4", demo, options={"server": server}, loop_factory=loops)
+    record, server, waits_for_threads = video_run("asyncio.modern", demo)  # (nothing left behind)
     check(record, demo, server)
     assert server.max_in_flight == (1 if demo == "sequential" else len(server.names))
     # the baseline's thread only waits for the server: the clock never waits for it
-    assert loops.waits_for_threads() == 0
+    assert waits_for_threads == 0
 
 
 def masked(record):
@@ -72,9 +66,9 @@ def masked(record):
 
 @pytest.mark.parametrize("demo", DEMOS)
 def test_same_timetable_as_the_video(demo):
-    server = DocumentServer(latency=LATENCY)
-    modern = modern_record("w8s4", demo, options={"server": server})
-    faithful = faithful_record("w8s4", demo, options={"server": server})
+    # (the runs test_modern and tests/test_w8s4.py's test_faithful check)
+    modern, _, _ = video_run("asyncio.modern", demo)
+    faithful, _, _ = video_run("asyncio", demo)
     assert by_instant(masked(modern)) == by_instant(masked(faithful))
     if demo == "concurrent":
         # the task group starts the downloads in the order gather does
@@ -86,7 +80,7 @@ def test_same_timetable_as_the_video(demo):
 def test_the_timetable_check_can_fail():
     """A server twice as slow for the modern run: not the video's timetable."""
     modern = modern_record("w8s4", "concurrent", options={"server": DocumentServer(latency=2.0)})
-    faithful = faithful_record("w8s4", "concurrent", options={"server": DocumentServer()})
+    faithful, _, _ = video_run("asyncio", "concurrent")
     assert by_instant(masked(modern)) != by_instant(masked(faithful))
 
 
@@ -123,7 +117,7 @@ def test_first_failure(demo):
 
 
 def test_cli_first_failure_is_one_line_exit_1():
-    result = run_cli(MODULE, "concurrent", "--url", "/pub/irs-pdf/f1040.pdf", "--url", REFUSED)
+    result = run_main(MODULE, "concurrent", "--url", "/pub/irs-pdf/f1040.pdf", "--url", REFUSED)
     assert result.returncode == 1
     port = REFUSED.split(":")[2].split("/")[0]
     assert result.stderr == (
@@ -133,7 +127,7 @@ def test_cli_first_failure_is_one_line_exit_1():
 
 
 def test_cli_runs_every_demo():
-    result = run_cli(MODULE, "--latency", "0.5")
+    result = run_main(MODULE, "--latency", "0.5")
     assert (result.returncode, result.stderr) == (0, "")
     # the durations as the video prints them: sequential 4 × 0.5 s, concurrent 0.5 s
     assert re.findall(r"duration = \S+", result.stdout) == ["duration = 2.0s", "duration = 0.5s"]
@@ -142,38 +136,28 @@ def test_cli_runs_every_demo():
 def test_cli_real_time():
     """On a real loop too, the server serves from the demo's loop while the
     baseline blocks a worker thread."""
-    result = run_cli(MODULE, "sequential", "--latency", "0.05", "--count", "2", virtual=False)
+    result = run_main(MODULE, "sequential", "--latency", "0.05", "--count", "2", virtual=False)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.count(" returned ") == 2
 
 
 def test_help_has_no_limit_options():
-    result = run_cli(MODULE, "--help")
+    result = run_main(MODULE, "--help")
     assert result.returncode == 0
     assert "--latency" in result.stdout and "--timeout" not in result.stdout
 
 
 @pytest.mark.parametrize("module", [MODULE, "lessons_asyncio.modern.w8s4_limits"])
-def test_ctrl_c_stops_the_blocking_baseline(module):
+def test_ctrl_c_stops_the_blocking_baseline(module, fork_server):
     """The document takes 60 s; Ctrl-C during its download cancels the demo's
     task, the server stops with the demo, so the worker thread's download
     ends too: the run is over well before, and nothing is printed after."""
-    env = {k: v for k, v in os.environ.items() if k != "LESSONS_VIRTUAL_TIME"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", module, "sequential", "--latency", "60"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**env, "PYTHONPATH": str(ROOT)},
+    # Ctrl-C once the demo starts (its header), far less than the 60 s download
+    stopped = ctrl_c_after(
+        module, "sequential", "--latency", "60", event=Lines(1), timeout=20, server=fork_server
     )
-    try:
-        assert proc.stdout.readline().startswith("=== w8s4")  # the demo starts
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)  # far less than the 60 s download
-    finally:
-        proc.kill()
-    assert proc.returncode == 130
-    assert out == ""  # no "returned", no duration
+    assert stopped.code == 130, stopped
+    # the header, then no "returned", no duration
+    assert stopped.out.startswith("=== w8s4") and stopped.out.count("\n") == 1
     # (the line is shorter if Ctrl-C comes before the runner's handler is in place)
-    assert err.count("\n") == 1 and err.startswith("interrupted (Ctrl-C)")
+    assert stopped.err.count("\n") == 1 and stopped.err.startswith("interrupted (Ctrl-C)")

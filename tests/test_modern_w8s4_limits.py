@@ -13,7 +13,7 @@ import pytest
 
 from common.runner import DemoFailed
 from common.w8s4 import DocumentServer, document_names
-from tests.harness import by_instant, faithful_record, lesson, modern_record, run_cli
+from tests.harness import by_instant, faithful_record, lesson, modern_record, run_main
 from tests.test_virtual import SlowExecutor
 from tests.test_w8s4_limits import (
     KINDS,
@@ -30,7 +30,7 @@ from tests.test_w8s4_limits import (
     observed_counts,
     sequential_schedule,
 )
-from tests.w8s4_support import VirtualLoops, no_leaks
+from tests.w8s4_support import VirtualLoops, no_leaks, video_run
 
 DEMOS = ["sequential", "concurrent", "lines"]
 
@@ -43,25 +43,18 @@ def test_same_demos_as_the_faithful_variant():
 
 
 def test_sequential_modern():
-    server = DocumentServer(latency=LATENCY)
-    loops = VirtualLoops()
-    with no_leaks():
-        record = modern_record(
-            "w8s4_limits", "sequential", options={"server": server}, loop_factory=loops
-        )
+    record, server, waits_for_threads = video_run("asyncio.modern", "sequential", "w8s4_limits")
     # requests.get in a worker thread: still one after the other, and the
     # clock never waits for it for real (it only waits for the server)
     assert record.schedule() == sequential_schedule(server)
-    assert loops.waits_for_threads() == 0
+    assert waits_for_threads == 0
     assert record.text("stderr") == ""
     check_served(server)
     assert server.max_in_flight == 1
 
 
 def test_concurrent_modern():
-    server = DocumentServer(latency=LATENCY)
-    with no_leaks():
-        record = modern_record("w8s4_limits", "concurrent", options={"server": server})
+    record, server, _ = video_run("asyncio.modern", "concurrent", "w8s4_limits")
     assert by_instant(record.schedule()) == concurrent_schedule(server)
     # the task group starts the downloads in the order they were created
     assert [line for _, line in record.schedule()[:4]] == [
@@ -73,9 +66,7 @@ def test_concurrent_modern():
 
 
 def test_lines_modern():
-    server = DocumentServer(latency=LATENCY)
-    with no_leaks():
-        record = modern_record("w8s4_limits", "lines", options={"server": server})
+    record, server, _ = video_run("asyncio.modern", "lines", "w8s4_limits")
     check_lines(record, server)
     assert record.text("stderr") == ""
     check_served(server)
@@ -85,9 +76,9 @@ def test_lines_modern():
 def test_same_timetable_as_the_video(demo):
     """The same lines at the same instants as the faithful version (the
     server's port differs from run to run)."""
-    server = DocumentServer(latency=LATENCY)
-    modern = modern_record("w8s4_limits", demo, options={"server": server})
-    faithful = faithful_record("w8s4_limits", demo, options={"server": server})
+    # (the runs the schedule tests here and in tests/test_w8s4_limits.py check)
+    modern, _, _ = video_run("asyncio.modern", demo, "w8s4_limits")
+    faithful, _, _ = video_run("asyncio", demo, "w8s4_limits")
     assert by_instant(masked(modern)) == by_instant(masked(faithful))
 
 
@@ -178,16 +169,16 @@ def test_the_timeout_spans_the_whole_download():
 
 
 def test_cli_modern_help_and_bad_option():
-    result = run_cli("lessons_asyncio.modern.w8s4_limits", "--help")
+    result = run_main("lessons_asyncio.modern.w8s4_limits", "--help")
     assert result.returncode == 0
     assert "--timeout" in result.stdout and "--latency" in result.stdout
-    result = run_cli("lessons_asyncio.modern.w8s4_limits", "concurrent", "--limit", "0")
+    result = run_main("lessons_asyncio.modern.w8s4_limits", "concurrent", "--limit", "0")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "--limit" in result.stderr
 
 
 def test_cli_modern_runs_every_demo():
-    result = run_cli("lessons_asyncio.modern.w8s4_limits", "--latency", "0.5")
+    result = run_main("lessons_asyncio.modern.w8s4_limits", "--latency", "0.5")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.count("duration = ") == 3
     assert "duration = 2.000s" in result.stdout  # sequential: 4 × 0.5 s

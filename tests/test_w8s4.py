@@ -12,7 +12,6 @@ line (DemoFailed), whatever the flavour and backend.
 """
 
 from collections import Counter
-from itertools import groupby
 
 import pytest
 
@@ -25,13 +24,12 @@ from tests.harness import (
     faithful_record,
     lesson,
     port_record,
-    run_cli,
+    run_main,
 )
-from tests.w8s4_support import closed_port, no_leaks
+from tests.w8s4_support import LATENCY, closed_port, no_leaks, printed_indices, video_run
 
 pytestmark = pytest.mark.anyio
 
-LATENCY = 1.0
 VIDEO_URLS = [
     "https://www.irs.gov/pub/irs-pdf/f1040.pdf",
     "https://www.irs.gov/pub/irs-pdf/f1040es.pdf",
@@ -68,11 +66,6 @@ def lines_ticks(server):
     return ticks
 
 
-def printed_indices(record):
-    digits = [(round(c.time, 6), c.text) for c in record.chunks if c.text.isdigit()]
-    return [(t, Counter(text for _, text in g)) for t, g in groupby(digits, key=lambda x: x[0])]
-
-
 def check(record, demo, server):
     assert record.text("stderr") == ""
     if demo == "sequential":
@@ -88,10 +81,17 @@ def check(record, demo, server):
 
 @pytest.mark.parametrize("demo", ["sequential", "concurrent", "lines"])
 def test_faithful(demo):
-    server = DocumentServer(latency=LATENCY)
-    with no_leaks():
-        record = faithful_record("w8s4", demo, options={"server": server})
+    record, server, _ = video_run("asyncio", demo)  # (nothing left behind)
     check(record, demo, server)
+
+
+def test_a_shared_run_is_a_copy_for_each_test():
+    """video_run runs once: a test that changed its record would change no other's."""
+    first, server, _ = video_run("asyncio", "concurrent")
+    first.duration = -1.0
+    again, same_server, _ = video_run("asyncio", "concurrent")
+    assert again.duration == LATENCY
+    assert same_server is server
 
 
 @pytest.mark.parametrize("demo", ["sequential", "concurrent", "lines"])
@@ -194,14 +194,19 @@ def test_the_video_has_no_limit_options():
     ],
 )
 def test_proxies_are_not_used_for_the_embedded_server(args):
+    # (in this process: the clients read the proxy variables as they run, not at start-up)
     dead = f"127.0.0.1:{closed_port()}"
     env = {"http_proxy": f"http://{dead}", "HTTP_PROXY": f"http://{dead}"}
     env |= {"ALL_PROXY": f"socks5://{dead}", "all_proxy": f"socks5://{dead}"}
-    out = run_cli(*args, "--latency", "0.5", env=env)
-    assert out.returncode == 0, out.stderr
+    out = run_main(*args, "--latency", "0.5", env=env)
+    assert out.returncode == 0, out
     assert out.stderr == ""
-    # real URLs keep the user's proxy: the (dead) proxy refuses, not the DNS
-    out = run_cli(
+
+
+def test_proxies_are_kept_for_real_urls():
+    """Real URLs keep the user's proxy: the (dead) proxy refuses, not the DNS."""
+    dead = f"127.0.0.1:{closed_port()}"
+    out = run_main(
         "lessons_asyncio.w8s4_limits",
         "sequential",
         "--url",
@@ -216,12 +221,20 @@ def test_proxies_are_not_used_for_the_embedded_server(args):
 
 
 @pytest.mark.parametrize("module", ["lessons_anyio.w8s4", "lessons_anyio.w8s4_limits"])
-def test_ctrl_c_stops_the_blocking_baseline_at_once(module):
+def test_ctrl_c_stops_the_blocking_baseline_at_once(module, fork_server):
     """The document takes 60 s; Ctrl-C during its download ends the run well
     before (the worker thread is abandoned), and nothing is printed after."""
     # Ctrl-C once the demo starts (its header), far less than the 60 s download
     stopped = ctrl_c_after(
-        module, "sequential", "--latency", "60", "--backend", "trio", event=Lines(1), timeout=20
+        module,
+        "sequential",
+        "--latency",
+        "60",
+        "--backend",
+        "trio",
+        event=Lines(1),
+        timeout=20,
+        server=fork_server,
     )
     out, err = stopped.out, stopped.err
     assert stopped.code == 130, stopped

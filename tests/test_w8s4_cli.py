@@ -11,7 +11,7 @@ import pytest
 from common.runner import DemoFailed, Lesson, arun, run_demo
 from common.w8s4.documents import VIDEO_DOCUMENTS, document
 from common.w8s4.options import document_count, download_limit, non_negative_seconds
-from tests.harness import ctrl_c_after, lesson, spawn, twin_demos
+from tests.harness import ctrl_c_after, lesson, twin_demos
 
 pytestmark = pytest.mark.anyio
 
@@ -138,14 +138,18 @@ FAILING = [
 ]
 
 
-def start(args):
-    """A real-time run, warnings shown (a ResourceWarning would be seen)."""
-    return spawn(*args, env={"PYTHONWARNINGS": "always"})
+#: every warning shown, as PYTHONWARNINGS=always does (a ResourceWarning would be seen)
+SHOW_WARNINGS = ("-W", "always::Warning")
 
 
 @pytest.fixture(scope="module")
-def cli_runs():
-    """Every command-line run, started together (they mostly wait)."""
+def cli_runs(fork_server):
+    """Every command-line run, real processes on real time, started together
+    (they mostly wait)."""
+
+    def start(args):
+        return fork_server.spawn(*args, python=SHOW_WARNINGS)
+
     children = {}
     for name, args in RUNS.items():
         children[name, "all"] = start([*args, "--latency", REAL_LATENCY])
@@ -212,10 +216,15 @@ def test_command_line_failures(run, cli_runs):
     ],
     ids=["faithful-sequential", "trio-lines"],
 )
-def test_ctrl_c(args, wait_for):
+def test_ctrl_c(args, wait_for, fork_server):
     # Ctrl-C once the demo prints (then the runner handles it)
     stopped = ctrl_c_after(
-        *args, "--latency", "0.25", event=re.compile(wait_for), env={"PYTHONWARNINGS": "always"}
+        *args,
+        "--latency",
+        "0.25",
+        event=re.compile(wait_for),
+        server=fork_server,
+        python=SHOW_WARNINGS,
     )
     err = stopped.err
     assert stopped.code == 130, stopped

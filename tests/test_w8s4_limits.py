@@ -25,11 +25,17 @@ from common.w8s4.documents import VIDEO_DOCUMENTS, document, document_names, doc
 from common.w8s4.failures import describe
 from common.w8s4.server import DocumentServer
 from tests.harness import by_instant, faithful_record, port_record
-from tests.w8s4_support import closed_port, no_leaks, printed_indices, resolve_in_loop
+from tests.w8s4_support import (
+    LATENCY,
+    closed_port,
+    no_leaks,
+    printed_indices,
+    resolve_in_loop,
+    video_run,
+)
 
 pytestmark = pytest.mark.anyio
 
-LATENCY = 1.0
 NAMES = list(VIDEO_DOCUMENTS)
 DEMOS = ["sequential", "concurrent", "lines"]
 __all__ = ["resolve_in_loop"]  # fixtures, used by name
@@ -95,9 +101,7 @@ def check_served(server):
 
 
 def test_sequential_faithful():
-    server = DocumentServer(latency=LATENCY)
-    with no_leaks():
-        record = faithful_record("w8s4_limits", "sequential", options={"server": server})
+    record, server, _ = video_run("asyncio", "sequential", "w8s4_limits")  # (nothing left behind)
     assert record.schedule() == sequential_schedule(server)
     assert record.text("stderr") == ""
     check_served(server)
@@ -115,9 +119,7 @@ async def test_sequential_port():
 
 
 def test_concurrent_faithful():
-    server = DocumentServer(latency=LATENCY)
-    with no_leaks():
-        record = faithful_record("w8s4_limits", "concurrent", options={"server": server})
+    record, server, _ = video_run("asyncio", "concurrent", "w8s4_limits")  # (nothing left behind)
     assert by_instant(record.schedule()) == concurrent_schedule(server)
     # asyncio starts the gathered coroutines in order
     assert [line for _, line in record.schedule()[:4]] == [
@@ -139,9 +141,7 @@ async def test_concurrent_port():
 
 
 def test_lines_faithful():
-    server = DocumentServer(latency=LATENCY)
-    with no_leaks():
-        record = faithful_record("w8s4_limits", "lines", options={"server": server})
+    record, server, _ = video_run("asyncio", "lines", "w8s4_limits")  # (nothing left behind)
     check_lines(record, server)
     assert record.text("stderr") == ""
     check_served(server)

@@ -1,8 +1,11 @@
 """What the w8s4 tests share: no leaks, a closed port, the records of failed
 demos, name resolution for trio's virtual clock, the indices ``lines`` printed,
-the virtual loops a run made (did they wait for real?)."""
+the virtual loops a run made (did they wait for real?), the video's demos run
+once against a server of their own (:func:`video_run`)."""
 
 import atexit
+import copy
+import functools
 import socket
 from collections import Counter
 from itertools import groupby
@@ -10,8 +13,12 @@ from itertools import groupby
 import pytest
 
 from common.virtual import VirtualEventLoop
+from common.w8s4 import DocumentServer
 from tests import harness
-from tests.harness import POOL_THREADS
+from tests.harness import POOL_THREADS, faithful_record, modern_record
+
+#: The server's latency in the video's runs: one second per document.
+LATENCY = 1.0
 
 
 def no_leaks():
@@ -86,3 +93,27 @@ def closed_port():
     sock.bind(("127.0.0.1", 0))
     atexit.register(sock.close)
     return sock.getsockname()[1]
+
+
+@functools.cache
+def _video_run(flavour, demo, name):
+    server = DocumentServer(latency=LATENCY)
+    loops = VirtualLoops()
+    run = {"asyncio": faithful_record, "asyncio.modern": modern_record}[flavour]
+    with no_leaks():
+        record = run(name, demo, options={"server": server}, loop_factory=loops)
+    return record, server, loops.waits_for_threads()
+
+
+def video_run(flavour, demo, name="w8s4"):
+    """A demo of lesson ``name`` (w8s4 or w8s4_limits), the faithful version
+    ("asyncio") or the modern one ("asyncio.modern"), on virtual time against
+    a server of its own (the video's four documents, LATENCY seconds each),
+    nothing left behind: its record (a copy of its own for each caller), the
+    server after the run (what it sent, the most requests at once: read it,
+    don't change it), and how often the run's loops waited for real for a
+    thread.  Run once per session, when a test first asks: the tests that
+    check the same run share it.
+    """
+    record, server, waits = _video_run(flavour, demo, name)
+    return copy.deepcopy(record), server, waits

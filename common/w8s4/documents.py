@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import zlib
-from functools import cache
+from functools import cache, lru_cache
 
 #: Where the video's documents are, on www.irs.gov and on the embedded server.
 VIDEO_SITE = "https://www.irs.gov"
@@ -69,6 +69,9 @@ def _pattern() -> bytes:
     return "".join(lines).encode("ascii")
 
 
+# (built again for each request, it costs more than serving it on the loopback:
+# the last few are kept, 6.4 MB at most)
+@lru_cache(maxsize=16)
 def document(name: str) -> bytes:
     """The content of a document: ``document_size(name)`` bytes of lines.
 

@@ -93,6 +93,8 @@ class DocumentServer:
         #: answers sent, by status code; bytes of each document sent in full
         self.answered: Counter[int] = Counter()
         self.sent: Counter[str] = Counter()
+        #: connections it could not accept (out of file descriptors, reset)
+        self.accept_failures = 0
 
     @classmethod
     def for_lesson(cls, count: int = 4, latency: float = 1.0) -> DocumentServer:
@@ -229,6 +231,7 @@ class DocumentServer:
                     # a BrokenResourceError on trio), or a connection reset
                     # before it was accepted: the clients see their own
                     # errors; the server waits a little and goes on.
+                    self.accept_failures += 1
                     await anyio.sleep(ACCEPT_RETRY)
                     continue
                 tg.start_soon(self._handle, stream)
