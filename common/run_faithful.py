@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any, TextIO
 
 from common.collecting import collecting_what_it_drops
@@ -123,8 +126,11 @@ def _interruptible(loop: asyncio.AbstractEventLoop, interrupt: Interrupt) -> Ite
     ``run_forever()`` cleanly, where the seed's ``except KeyboardInterrupt:
     print("bye")`` catches it.  Outside the loop it is raised at once if the
     press comes from the demo's own thread (the command line's signal
-    handler); from another thread (a notebook's, waiting for the demo) at
-    the next entry into the loop.
+    handler), to cut short a blocking call; from another thread (a
+    notebook's, waiting for the demo), or while the demo's thread is inside
+    asyncio itself (making a task: raised there, it would leave one half
+    made, never scheduled, that says "Task was destroyed but it is
+    pending"), at the next entry into the loop.
     """
     armed = False
     demo_thread = threading.get_ident()
@@ -137,7 +143,7 @@ def _interruptible(loop: asyncio.AbstractEventLoop, interrupt: Interrupt) -> Ite
 
     def wake() -> None:
         nonlocal armed
-        if loop.is_running() or threading.get_ident() != demo_thread:
+        if loop.is_running() or threading.get_ident() != demo_thread or _in_asyncio():
             armed = True
             loop.call_soon_threadsafe(raise_interrupt)
         else:
@@ -151,6 +157,20 @@ def _interruptible(loop: asyncio.AbstractEventLoop, interrupt: Interrupt) -> Ite
     finally:
         interrupt.wake = None
         armed = False
+
+
+_ASYNCIO = os.path.dirname(asyncio.__file__) + os.sep
+
+
+def _in_asyncio() -> bool:
+    """Is this thread running asyncio's own code (a signal handler, called
+    between two of its bytecodes, sees it below itself)?"""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename.startswith(_ASYNCIO):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _close_loop(loop: asyncio.AbstractEventLoop) -> None:

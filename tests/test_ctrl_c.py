@@ -205,3 +205,41 @@ def test_moments_that_land_at_the_same_instant_are_one_run():
     alone = Baseline(record=None, idle=[0.0], instants=[0.0, 1.0, 2.0, 2.5, 3.5])
     chosen = [0.9, 0.3, 1.0, 1.2, 2.2, 2.5, 2.7, 3.6]
     assert distinct(chosen, alone) == [1.0, 1.2, 2.5, 2.7, 3.6]
+
+
+def test_ctrl_c_while_asyncio_makes_a_task_leaves_no_half_made_task(caplog):
+    # The command line's Ctrl-C lands between two bytecodes of the demo's
+    # thread.  Outside the loop it is raised at once, to cut short a blocking
+    # call; but if it lands inside asyncio while run_until_complete makes the
+    # demo's task (Task() calls loop.call_soon), raised there it would leave
+    # a task half made, never scheduled, that asyncio reports as "Task was
+    # destroyed but it is pending!" (seen in the real-time runs, rarely).
+    # Here the press comes exactly there, as the signal handler would.
+    from common.ctrl_c import Interrupt
+    from common.runner import run_demo
+    from common.virtual import VirtualEventLoop
+    from tests.harness import lesson
+
+    interrupt = Interrupt()
+
+    class PressedAsATaskIsMade(VirtualEventLoop):
+        def call_soon(self, callback, *args, **kwargs):
+            if not self.is_running() and not interrupt.requested:
+                interrupt.press()
+            return super().call_soon(callback, *args, **kwargs)
+
+    with warnings_caught() as caught, collecting_what_it_drops():
+        record = run_demo(
+            lesson("asyncio", "w8s2")["morceaux"],
+            backend="asyncio",
+            virtual=True,
+            echo=False,
+            interrupt=interrupt,
+            loop_factory=PressedAsATaskIsMade,
+        )
+    assert record.stopped == "interrupt"
+    # (the demo's coroutine was made, and never ran: the runner silences that)
+    assert [str(w.message) for w in caught] == []
+    logged = [r.getMessage() for r in caplog.records]
+    assert not any("destroyed but it is pending" in m for m in logged), logged
+    assert "destroyed but it is pending" not in record.text("stderr")
