@@ -42,7 +42,11 @@ def run_cells(kernel, *sources):
 
 
 def test_check_in_a_kernel_grades_and_displays_both_timelines(kernel):
-    reference = "print(bool(check('w8s2_taskgroup', reference_path('w8s2_taskgroup'))))"
+    # (the report, if it fails: what the grader saw)
+    reference = (
+        "result = check('w8s2_taskgroup', reference_path('w8s2_taskgroup'))\n"
+        "print(bool(result) or result)"
+    )
     setup, passed, sequential, unawaited = run_cells(
         kernel, SETUP, reference, SEQUENTIAL, UNAWAITED
     )
