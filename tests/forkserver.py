@@ -2,7 +2,8 @@
 (part of the tests' harness: import it from :mod:`tests.harness`).
 
 :class:`ForkServer` starts one Python that imports what every lesson imports
-(asyncio, anyio, trio, the runner; not the lessons themselves), then forks a
+(asyncio, anyio, trio, the runner, w8s4's HTTP clients; not the lessons
+themselves), then forks a
 child for each command asked of it: the child runs ``python -m module args…``
 as Python does (:func:`runpy.run_module`, as ``__main__``), on its own
 stdout and stderr, and ends as that interpreter would end (its exit code, or
@@ -33,6 +34,8 @@ SERVER = r"""
 import builtins, io, json, os, selectors, signal, socket, sys, warnings
 import asyncio, anyio, trio, anyio._backends._asyncio, anyio._backends._trio
 import common.api, common.cli, common.runner, common.virtual
+# w8s4's HTTP clients and server (aiohttp alone is 0.15 s of processor time a child)
+import aiohttp, httpx, requests, common.w8s4
 import gc, runpy
 gc.freeze()  # the imports' objects: left alone by the children's collections (fewer copies)
 
