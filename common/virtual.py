@@ -163,6 +163,26 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):
         finally:
             self.hold_clock(-1)
 
+    def nothing_can_wake_it(self) -> bool:
+        """Called in the loop (a callback): once the callback returns, can
+        only another thread wake the loop?  Nothing else ready, not stopping,
+        no timer, the clock not held, no work handed to a thread, and no file
+        descriptor watched but the loop's own wake-up pipe."""
+        # (what is left of this round but the loop reading its own wake-up:
+        # the beat of another thread wrote there)
+        drain = self._read_from_self  # type: ignore[attr-defined]
+        ready = [h for h in self._ready if not h.cancelled() and h._callback != drain]  # type: ignore[attr-defined]
+        own = {self._ssock.fileno()}  # type: ignore[attr-defined]
+        watched = set(self._selector.get_map())
+        return not (
+            ready
+            or self._scheduled  # type: ignore[attr-defined]
+            or self._stopping  # type: ignore[attr-defined]
+            or self._clock_holds
+            or self._threads_busy
+            or watched - own
+        )
+
     def _jump_to_next_timer(self) -> None:
         scheduled = self._scheduled  # type: ignore[attr-defined]
         if scheduled:
@@ -212,6 +232,33 @@ def _running_virtual_clock() -> VirtualEventLoop | Any | None:
     except RuntimeError:
         return None
     return clock if isinstance(clock, MockClock) else None
+
+
+def nothing_can_wake_it() -> bool:
+    """Called in a running loop on a virtual clock, as a callback of its own
+    (not from a task): once the callback returns, can only another thread
+    wake the loop?  Nothing else is ready to run, no timer is set, no file
+    descriptor is watched (but the loop's own), no work is in a thread the
+    loop knows of.  A run on a virtual clock that waits so waits for ever,
+    unless a thread of its own calls it back (the caller knows the threads).
+    ``False`` where it cannot tell: a real clock, or outside a loop."""
+    clock = _running_virtual_clock()
+    if isinstance(clock, VirtualEventLoop):
+        return clock.nothing_can_wake_it()
+    if clock is None:
+        return False
+    import trio
+
+    stats = trio.lowlevel.current_statistics()
+    io = stats.io_statistics
+    return (
+        stats.tasks_runnable == 0
+        and stats.run_sync_soon_queue_size == 0
+        and stats.seconds_to_next_deadline == math.inf
+        and clock.autojump_threshold != math.inf  # not held for a thread
+        and getattr(io, "tasks_waiting_read", 1) == 0
+        and getattr(io, "tasks_waiting_write", 1) == 0
+    )
 
 
 def virtual_advance() -> Callable[[float], None] | None:

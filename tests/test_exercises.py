@@ -231,3 +231,53 @@ def test_a_coroutine_only_the_collector_frees_is_still_found_and_nothing_stays_s
     result = check("w8s9_blocking", main)
     assert [o.run.unawaited for o in result.outcomes] == [["sleep"]], str(result)
     assert gc.get_freeze_count() == 0  # nothing set aside any more
+
+
+# --------------------------------------------------------------------------
+# Waiting for ever: said at once when nothing can wake the loop, after the
+# idle limit when a thread of theirs could
+
+
+def test_a_wait_that_a_thread_of_theirs_could_end_is_judged_by_the_idle_limit():
+    never = threading.Event()
+
+    async def main():
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        woken = loop.create_future()
+        # a thread that could wake the loop (call_soon_threadsafe), and never does
+        threading.Thread(target=never.wait, daemon=True).start()
+        await woken
+
+    try:
+        result = check("w8s9_blocking", main, limits=Limits(cpu=0.3, grace=0.1, idle=0.3))
+    finally:
+        never.set()
+    (outcome,) = result.outcomes
+    assert outcome.run.problem == "idle", str(result)
+
+
+def test_a_wait_that_a_thread_of_theirs_ends_is_not_judged_at_once():
+    # Under STOP_SOON a wait is "for ever" only when nothing can wake the loop
+    # (its idle limit is past its wall limit): a thread of theirs can, so the
+    # run goes on until the thread wakes it, 20 of the watchdog's ticks later
+    # (a machine too busy to run the watchdog meanwhile could only hide a
+    # wrong "idle", not make one).
+    async def main():
+        import asyncio
+        import time
+
+        loop = asyncio.get_running_loop()
+        woken = loop.create_future()
+
+        def wake_later():
+            time.sleep(20 * STOP_SOON.tick)
+            loop.call_soon_threadsafe(woken.set_result, None)
+
+        threading.Thread(target=wake_later).start()
+        await woken
+
+    result = check("w8s9_blocking", main, limits=STOP_SOON)
+    (outcome,) = result.outcomes
+    assert outcome.run.problem is None, str(result)

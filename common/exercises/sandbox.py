@@ -33,7 +33,7 @@ from common.exercises.learner import Code, NotGradable, leaf, their_traceback
 from common.exercises.model import Blocking, Exercise, Run
 from common.exercises.watchdog import Watchdog, learner_place
 from common.record import Record, recording
-from common.virtual import backend_options, virtual_advance, virtual_hold
+from common.virtual import backend_options, nothing_can_wake_it, virtual_advance, virtual_hold
 from common.virtual_sleep import blocking_sleep_moves_clock
 
 OUTPUT_CAP = 100_000
@@ -176,13 +176,17 @@ class Session:
             scope = anyio.CancelScope()
             if arguments is None:
                 with self.recorded(clock):
-                    self.watchdog.attach(post, clock, self.origin, budget, scope.cancel)
+                    self.watchdog.attach(
+                        post, clock, self.origin, budget, scope.cancel, nothing_can_wake_it
+                    )
                     with scope:
                         await entry()
             else:
                 async with arguments() as args:
                     with self.recorded(clock):
-                        self.watchdog.attach(post, clock, self.origin, budget, scope.cancel)
+                        self.watchdog.attach(
+                            post, clock, self.origin, budget, scope.cancel, nothing_can_wake_it
+                        )
                         with scope:
                             await entry(*args)
         self.watchdog.detach()
@@ -199,7 +203,9 @@ class Session:
                 self.recorded(loop.time),
             ):
                 post = loop.call_soon_threadsafe
-                self.watchdog.attach(post, loop.time, self.origin, budget, loop.stop)
+                self.watchdog.attach(
+                    post, loop.time, self.origin, budget, loop.stop, loop.nothing_can_wake_it
+                )
                 entry(loop)
                 self.watchdog.detach()
         finally:

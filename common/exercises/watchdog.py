@@ -15,10 +15,14 @@ ones learners get; tests pass smaller ones).
 * More than ``cpu`` seconds of processor time, or a loop held for as
   long in real time: an endless loop.
 * A virtual clock past the virtual budget: it runs too long.
-* A loop that answers, but neither moves its clock, nor runs the learner's
-  code, nor spends more than ``busy`` of the time on the processor for
-  ``idle``: nothing will ever wake it (it waits for ever).  The run
-  has no deadline of its own, so that a loop with nothing to do really waits.
+* A loop that has nothing left to do waits for ever.  Each beat looks, in
+  the loop: nothing else ready, no timer, no file descriptor, no thread that
+  was not there before the learner's code (:func:`common.virtual.nothing_can_wake_it`):
+  nothing will ever wake it, said at the next tick.  Where a thread or a
+  socket could still wake it, a loop that answers, but neither moves its
+  clock, nor runs the learner's code, nor spends more than ``busy`` of the
+  time on the processor for ``idle``, waits for ever too.  The run has no
+  deadline of its own, so that a loop with nothing to do really waits.
 
 Then the run is first asked to stop from inside the loop (``cancel``, posted
 like a beat: the run's cancel scope, or ``loop.stop``); if it is still running
@@ -119,6 +123,9 @@ class Watchdog(threading.Thread):
         self._clock: Callable[[], float] = lambda: 0.0
         self._origin = 0.0
         self._virtual_limit = float("inf")
+        #: the threads before the learner's code: one of theirs could wake a loop
+        self._threads = frozenset(threading.enumerate()) | {self}
+        self._nothing_can_wake_it: Callable[[], bool] = lambda: False
         self._reset()
 
     def _reset(self) -> None:
@@ -129,6 +136,8 @@ class Watchdog(threading.Thread):
         self._quiet_since = time.monotonic()
         self._last_clock: float | None = None
         self._quiet_cpu = self._main_cpu()
+        #: what the last beat saw: the loop has nothing left that could wake it
+        self._for_ever = False
 
     def attach(
         self,
@@ -137,11 +146,14 @@ class Watchdog(threading.Thread):
         origin: float,
         virtual_limit: float,
         cancel: Callable[[], object],
+        nothing_can_wake_it: Callable[[], bool] = lambda: False,
     ) -> None:
-        """Watch a loop from now on (budgets start again for each backend)."""
+        """Watch a loop from now on (budgets start again for each backend).
+        ``nothing_can_wake_it`` is asked in the loop, at each beat."""
         with self._lock:
             self._post, self._clock, self._origin = post, clock, origin
             self._virtual_limit, self._cancel = virtual_limit, cancel
+            self._nothing_can_wake_it = nothing_can_wake_it
             self._reset()
 
     def detach(self) -> None:
@@ -159,6 +171,8 @@ class Watchdog(threading.Thread):
         self._done.set()
 
     def _beat(self) -> None:
+        # in the loop, between two of its callbacks
+        self._for_ever = self._nothing_can_wake_it() and set(threading.enumerate()) <= self._threads
         self._sent = None
 
     def run(self) -> None:
@@ -271,7 +285,7 @@ class Watchdog(threading.Thread):
             # the loop keeps running (a loop of sleep(0), which lets no time
             # pass): the processor-time budget will stop it, if it never ends
             self._quiet_since, self._quiet_cpu = now, main_cpu
-        elif quiet_for > limits.idle:
+        elif self._for_ever or quiet_for > limits.idle:
             return "idle", (
                 f"your code waits for ever at {clock:g} s: nothing is left to run"
                 " and nothing will wake it up"
