@@ -3,7 +3,9 @@
 A thread watches the run.  Every ``tick`` it posts a *beat* (an empty
 callback) to the event loop; a loop that runs callbacks answers at once.
 The real-time limits are the fields of :class:`Limits` (its defaults are the
-ones learners get; tests pass smaller ones).
+ones learners get; tests pass smaller ones).  Real time is counted as the
+watchdog sees it: on a machine so busy that the watchdog itself looks late,
+the time it was kept from looking does not count against the learner's code.
 
 * A beat left unanswered means the loop is held: the learner's code runs
   without giving it back (a busy loop, a blocking call), while the virtual
@@ -74,6 +76,8 @@ class Limits:
         return cls(**{k: float(v) for k, v in data.items()})
 
 
+#: ticks a look of the watchdog counts for at most (see Watchdog._watched_time)
+LATE = 3
 #: virtual seconds past which a clock has jumped to a sleep without end
 FOREVER = 1e9
 
@@ -104,9 +108,14 @@ class Watchdog(threading.Thread):
         *,
         limits: Limits,
         stop: Callable[[str, str], None],
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(name="exercise watchdog", daemon=True)
         self.filename = filename
+        self._monotonic = monotonic
+        #: the real time the watchdog saw (see _watched_time), and when it last looked
+        self._watched = 0.0
+        self._looked = monotonic()
         self.limits = limits
         self.cpu_budget = limits.cpu
         self._stop_run = stop
@@ -133,7 +142,7 @@ class Watchdog(threading.Thread):
         self._sent: float | None = None
         self._sent_cpu = 0.0
         self._places: set[str] = set()
-        self._quiet_since = time.monotonic()
+        self._quiet_since = self._watched
         self._last_clock: float | None = None
         self._quiet_cpu = self._main_cpu()
         #: what the last beat saw: the loop has nothing left that could wake it
@@ -179,12 +188,12 @@ class Watchdog(threading.Thread):
         while not self._done.wait(self.limits.tick):
             with self._lock:
                 reason = self._check()
-                if self.soft is not None and time.monotonic() - self._soft_at > self.limits.grace:
+                if self.soft is not None and self._monotonic() - self._soft_at > self.limits.grace:
                     reason = self.soft
                 elif reason is not None and self._post is not None and self._cancel:
                     # ask the loop to stop the run: it answers unless it is held
                     if self.soft is None:
-                        self.soft, self._soft_at = reason, time.monotonic()
+                        self.soft, self._soft_at = reason, self._monotonic()
                         self._sent = None
                         with suppress(Exception):  # the loop is closing: it stops anyway
                             self._post(self._cancel)
@@ -226,8 +235,19 @@ class Watchdog(threading.Thread):
             frame = frame.f_back
         return False
 
+    def _watched_time(self) -> float:
+        """Real time as the watchdog saw it: each look counts for at most
+        :data:`LATE` ticks since the one before.  A watchdog that looks late
+        was itself kept from running (a machine busy with other work), and
+        most likely so was the loop it watches: that time is not the loop's
+        fault.  A loop held by a call that waits lets the watchdog look on time."""
+        real = self._monotonic()
+        self._watched += min(real - self._looked, LATE * self.limits.tick)
+        self._looked = real
+        return self._watched
+
     def _check(self) -> tuple[str, str] | None:
-        now = time.monotonic()
+        now = self._watched_time()
         cpu = time.process_time() - self._cpu0
         held_for = 0.0
         if self._post is not None:
