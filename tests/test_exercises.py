@@ -281,3 +281,29 @@ def test_a_wait_that_a_thread_of_theirs_ends_is_not_judged_at_once():
     result = check("w8s9_blocking", main, limits=STOP_SOON)
     (outcome,) = result.outcomes
     assert outcome.run.problem is None, str(result)
+
+
+def test_a_sleep_in_another_thread_of_the_process_is_not_theirs():
+    # A Jupyter kernel has threads that sleep (its parent poller, once a
+    # second): a time.sleep made while the grading runs, outside the loop's
+    # thread, is not the learner's code holding the loop.
+    graded = threading.Event()
+    slept = []
+
+    def host_thread():
+        import time
+
+        while not graded.is_set():
+            time.sleep(0.001)  # the time.sleep of the moment: the grading's while it runs
+            slept.append(time.sleep)
+
+    host = threading.Thread(target=host_thread)
+    host.start()
+    try:
+        result = check("w8s2_taskgroup", reference_path("w8s2_taskgroup"))
+    finally:
+        graded.set()
+        host.join()
+    assert result.passed, str(result)
+    # it did sleep during the grading, through the grading's time.sleep
+    assert any(sleep.__module__ != "time" for sleep in slept)

@@ -19,6 +19,7 @@ import asyncio
 import gc
 import re
 import sys
+import threading
 import time
 import traceback
 import warnings
@@ -114,10 +115,16 @@ class Session:
 
     @contextmanager
     def sleeps_noted(self, clock: Callable[[], float]) -> Iterator[None]:
-        """Inside :func:`blocking_sleep_moves_clock`: note each ``time.sleep``."""
+        """Inside :func:`blocking_sleep_moves_clock`: note each ``time.sleep``
+        made in this thread, the loop's.  (Another thread's is not the loop
+        held: the learner's, handed to a thread as it should be, or one of the
+        host's, such as a Jupyter kernel's, which polls once a second.)"""
         moved = time.sleep
+        loop_thread = threading.get_ident()
 
         def sleep(seconds: float | SupportsIndex) -> None:
+            if threading.get_ident() != loop_thread:
+                return moved(seconds)
             where = learner_place(sys._getframe(1), self.code.filename)
             when = round(clock() - self.origin, 3)
             self.sleeps.append(Blocking(when, f"time.sleep({seconds!r})", where))
