@@ -6,12 +6,17 @@ tasks are blocked, so schedules are checked exactly and in no time.
 """
 
 import functools
+import os
 import signal
+import tempfile
 
 import pytest
 
 from common.virtual import backend_options
 from tests import harness
+
+#: where OpenSSL, httpx and Python's ssl look for certificates
+CERTIFICATES = ("SSL_CERT_FILE", "SSL_CERT_DIR")
 
 
 def pytest_configure(config):
@@ -22,6 +27,30 @@ def pytest_configure(config):
     # have Python's own handler.
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    # No test talks TLS (every download is from 127.0.0.1, over HTTP), yet
+    # certificates are loaded all the time: each httpx client loads the
+    # machine's bundle as it is made (about 40 ms of processor time, for each
+    # of the hundreds of clients the w8s4 demos make), and importing aiohttp
+    # makes a default context (about 50 ms more in every process that runs a
+    # w8s4 lesson).  For the session, and the processes it starts, no
+    # certificate file and an empty certificate directory, whose certificates
+    # OpenSSL would load only if one were needed: both cost nothing.  What the
+    # machine set is put back at the end.
+    config._certificates = {name: os.environ.get(name) for name in CERTIFICATES}
+    config._no_certificates = tempfile.TemporaryDirectory(prefix="no-certificates-")
+    os.environ["SSL_CERT_FILE"] = ""
+    os.environ["SSL_CERT_DIR"] = config._no_certificates.name
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "_certificates"):
+        return
+    for name, value in config._certificates.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    config._no_certificates.cleanup()
 
 
 @pytest.fixture(
