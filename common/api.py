@@ -212,9 +212,10 @@ def _worker(
         **kwargs,
         "virtual": virtual_from_env() if virtual is None else virtual,
         "interrupt": interrupt,
-        # the caller's streams, now: from the worker, output goes there live
-        "stdout": sys.stdout,
-        "stderr": sys.stderr,
+        # the streams given, else the caller's, now: from the worker, output
+        # goes there live
+        "stdout": sys.stdout if kwargs.get("stdout") is None else kwargs["stdout"],
+        "stderr": sys.stderr if kwargs.get("stderr") is None else kwargs["stderr"],
     }
     return _Worker(demo, kwargs)
 
@@ -238,7 +239,8 @@ def run(
     video's code, ``anyio``, the port, or ``modern``).  ``virtual=None``:
     virtual time if ``LESSONS_VIRTUAL_TIME`` says so.  Other keywords as
     :func:`run_demo` (``duration``, ``echo``, ``options``, ``debug``,
-    ``loop_factory``, ``clock``).  With an ``interrupt`` of your own, you press
+    ``loop_factory``, ``clock``, ``stdout``, ``stderr``: the output's streams,
+    this thread's by default).  With an ``interrupt`` of your own, you press
     it, and a run it stopped returns its record instead of raising.
     """
     found = _prepare(demo, name, flavour, backend, kwargs)
@@ -321,6 +323,8 @@ async def arun(
                 duration=kwargs.get("duration"),
                 echo=kwargs.get("echo", True),
                 interrupt=interrupt,
+                stdout=kwargs.get("stdout"),
+                stderr=kwargs.get("stderr"),
             )
     worker = _worker(found, interrupt, virtual, {**kwargs, "backend": chosen})
     worker.start()

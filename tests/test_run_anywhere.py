@@ -85,10 +85,11 @@ def test_two_runs_at_once_from_two_threads_each_get_their_own_lines():
     results = {}
 
     def one(name, demo, flavour):
+        # each caller's own stream, given (not redirect_stdout: it swaps the
+        # process's sys.stdout, and two threads swapping it at once race)
         out = io.StringIO()
         start.wait()
-        with redirect_stdout(out):
-            record = common.run(name, demo, flavour=flavour, virtual=True)
+        record = common.run(name, demo, flavour=flavour, virtual=True, stdout=out)
         results[demo] = record, out.getvalue()
 
     threads = [
@@ -259,6 +260,18 @@ async def test_arun_a_port_in_the_callers_loop(backend_name):
     record = await common.arun("w8s2", "gather", flavour="anyio", echo=False)
     assert record.schedule()[-1] == GATHER_END
     assert anyio.current_time() == 1.5  # the test's own clock moved
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("flavour", ["anyio", "asyncio"])
+async def test_arun_writes_to_the_streams_given(backend_name, flavour):
+    """In the caller's loop (the port) or in a thread (the video's code)."""
+    out, err = io.StringIO(), io.StringIO()
+    record = await common.arun(
+        "w8s2", "gather", flavour=flavour, virtual=True, stdout=out, stderr=err
+    )
+    assert (out.getvalue(), err.getvalue()) == (record.text(), "")
+    assert out.getvalue().endswith(GATHER_END[1] + "\n")
 
 
 @pytest.mark.anyio
