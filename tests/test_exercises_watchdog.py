@@ -36,3 +36,18 @@ def test_time_the_watchdog_itself_was_kept_from_looking_does_not_count():
         dog._check()
     assert 5 * LATE * LIMITS.tick < LIMITS.held < 5.0
     assert dog.blocking == []
+
+
+def test_a_beat_never_raises_in_the_loop():
+    # the beat runs in the learner's loop: on trio, an exception there would
+    # end the run; a question it cannot answer is "something may wake it"
+    def cannot_tell():
+        raise RuntimeError("no loop here")
+
+    dog = Watchdog("their.py", limits=LIMITS, stop=lambda *_: None)
+    beats = []
+    dog.attach(beats.append, lambda: 0.0, 0.0, float("inf"), lambda: None, cannot_tell)
+    dog._check()  # posts a beat
+    (beat,) = beats
+    beat()
+    assert dog._for_ever is False and dog._sent is None

@@ -180,8 +180,13 @@ class Watchdog(threading.Thread):
         self._done.set()
 
     def _beat(self) -> None:
-        # in the loop, between two of its callbacks
-        self._for_ever = self._nothing_can_wake_it() and set(threading.enumerate()) <= self._threads
+        # in the loop, between two of its callbacks: an exception here would
+        # be the loop's (on trio, the end of the run), so none leaves
+        try:
+            alone = set(threading.enumerate()) <= self._threads
+            self._for_ever = alone and self._nothing_can_wake_it()
+        except Exception:
+            self._for_ever = False
         self._sent = None
 
     def run(self) -> None:
