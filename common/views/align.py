@@ -44,18 +44,48 @@ def _code(line: str) -> str:
 def _similarities(a: Sequence[str], b: Sequence[str]) -> list[list[float]]:
     """How alike each line of ``a`` is to each line of ``b`` (difflib's ratio
     of their code), where that reaches :data:`_SIMILAR`; 0 where it does not:
-    below it, how much below makes no difference to the pairing.  difflib's
-    quick upper bounds rule most pairs out before the full comparison."""
+    below it, how much below makes no difference to the pairing.  Upper bounds
+    rule most pairs out before difflib's full comparison: difflib's quick
+    ones, then the longest common subsequence (difflib's matching blocks are
+    a common subsequence, so its ratio is at most twice that length over both
+    lengths), which rules out nine pairs in ten of those left."""
     codes_a, codes_b = [_code(line) for line in a], [_code(line) for line in b]
     sim = [[0.0] * len(b) for _ in a]
     matcher: SequenceMatcher[str] = SequenceMatcher(None, autojunk=False)
     for j, code_b in enumerate(codes_b):
         matcher.set_seq2(code_b)  # difflib keeps what it learnt of the second one
+        masks = _char_masks(code_b)
         for i, code_a in enumerate(codes_a):
             matcher.set_seq1(code_a)
-            if matcher.real_quick_ratio() >= _SIMILAR and matcher.quick_ratio() >= _SIMILAR:
+            if (
+                matcher.real_quick_ratio() >= _SIMILAR
+                and matcher.quick_ratio() >= _SIMILAR
+                and 2 * _lcs_length(code_a, masks, len(code_b))
+                >= _SIMILAR * (len(code_a) + len(code_b))
+            ):
                 sim[i][j] = _ratio(code_a, code_b)
     return sim
+
+
+def _char_masks(text: str) -> dict[str, int]:
+    """For each character of ``text``, the bits of the places it is at."""
+    masks: dict[str, int] = {}
+    for place, char in enumerate(text):
+        masks[char] = masks.get(char, 0) | 1 << place
+    return masks
+
+
+def _lcs_length(a: str, masks: dict[str, int], m: int) -> int:
+    """The length of the longest common subsequence of ``a`` and the text of
+    ``masks`` (``m`` characters long), one pass over ``a`` with the bits of
+    an integer (Hyyrö's bit-parallel algorithm): a zero bit per character of
+    the other text matched so far."""
+    full = (1 << m) - 1
+    v = full
+    for char in a:
+        u = v & masks.get(char, 0)
+        v = ((v + u) | (v - u)) & full
+    return m - v.bit_count()
 
 
 @functools.lru_cache(maxsize=16384)
