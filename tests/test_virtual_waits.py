@@ -14,7 +14,7 @@ import threading
 import anyio
 import pytest
 
-from common.virtual import nothing_can_wake_it, virtual_hold
+from common.virtual import VirtualEventLoop, nothing_can_wake_it, virtual_hold
 
 pytestmark = pytest.mark.anyio
 
@@ -97,8 +97,6 @@ async def test_a_clock_held_for_a_thread_may_move(anyio_backend):
 
 
 def test_a_thread_of_the_loop_at_work_may_wake_it():
-    from common.virtual import VirtualEventLoop
-
     loop = VirtualEventLoop()
     release = threading.Event()
 
@@ -117,8 +115,6 @@ def test_a_thread_of_the_loop_at_work_may_wake_it():
 
 
 def test_a_loop_stopping_will_go_on_with_the_code_that_ran_it():
-    from common.virtual import VirtualEventLoop
-
     loop = VirtualEventLoop()
     answer = []
 
