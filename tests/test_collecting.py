@@ -3,6 +3,7 @@
 use it)."""
 
 import gc
+import importlib.util
 import re
 import threading
 import warnings
@@ -49,13 +50,51 @@ def test_blocks_nest_the_heap_stays_frozen_until_the_outermost_ends():
     assert gc.get_freeze_count() == 0
 
 
-def test_a_freeze_made_before_is_thawed_with_the_runs():
-    # Python has one permanent generation: what was frozen before (CPython
-    # 3.12 freezes a few hundred objects as it starts) is thawed at the end
+def tracked(thing):
+    """Is ``thing`` in the collector's generations (not frozen)?"""
+    return any(obj is thing for obj in gc.get_objects())
+
+
+def fresh_collecting():
+    # common.collecting as imported now: what is frozen at this moment is
+    # what it finds at its import
+    spec = importlib.util.find_spec("common.collecting")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.collecting_what_it_drops
+
+
+def test_a_freeze_made_before_the_import_is_thawed_with_the_runs():
+    # Python has one permanent generation: what was frozen before the module
+    # was imported (CPython 3.12 freezes a few hundred objects as it starts)
+    # is thawed at the end
+    marker = []
     gc.freeze()
-    with collecting_what_it_drops():
-        assert gc.get_freeze_count() > 0
-    assert gc.get_freeze_count() == 0
+    try:
+        collecting = fresh_collecting()
+        with collecting():
+            assert not tracked(marker)
+        assert tracked(marker)  # thawed
+    finally:
+        gc.unfreeze()
+
+
+def test_a_freeze_the_host_makes_is_kept_and_what_the_block_drops_collected():
+    # a host that froze its heap since (a server that forks) keeps its
+    # freeze; the block collects what is not frozen: what it dropped
+    collecting = fresh_collecting()
+    marker = []  # an object of the host's, frozen with its heap
+    gc.freeze()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with collecting():
+                never_awaited_in_a_cycle()
+                assert caught == []
+            assert messages(caught) == ["coroutine … was never awaited"]
+        assert not tracked(marker)  # still frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_blocks_in_two_threads_thaw_once_both_end():
