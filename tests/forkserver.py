@@ -33,6 +33,9 @@ SERVER = r"""
 import builtins, io, json, os, selectors, signal, socket, sys, warnings
 import asyncio, anyio, trio, anyio._backends._asyncio, anyio._backends._trio
 import common.api, common.cli, common.runner, common.virtual
+# the runners, and with them common.collecting: imported before the freeze, it
+# keeps the freeze (a run's collection then walks only the child's objects)
+import common.run_faithful, common.run_modern, common.run_port
 # w8s4's HTTP clients and server (aiohttp alone is 0.15 s of processor time a child)
 import aiohttp, httpx, requests, common.w8s4
 import gc, runpy
