@@ -85,14 +85,19 @@ def distinct(chosen, alone):
     return sorted(landing.values())
 
 
-def characters(record):
-    """What the demo printed, character by character with its time; the port
-    of w8s4's embedded server (a new one at each run) is left out."""
+#: w8s4's embedded server's address: a new port at each run
+SERVER = re.compile(r"127\.0\.0\.1:\d+")
+
+
+def characters(record, before):
+    """What the demo printed before the instant ``before``, character by
+    character with its time; the port of w8s4's embedded server (a new one at
+    each run) is left out."""
     return [
-        (round(chunk.time, 6), char)
+        (t, char)
         for chunk in record.chunks
-        if chunk.stream == "stdout"
-        for char in re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", chunk.text)
+        if chunk.stream == "stdout" and (t := round(chunk.time, 6)) < before
+        for char in SERVER.sub("127.0.0.1:PORT", chunk.text)
     ]
 
 
@@ -156,8 +161,8 @@ def check_ctrl_c_at(case, moment, alone, caplog):
         record.duration,
     )
     # up to the moment, exactly what the demo prints when left alone
-    expected = [(t, c) for t, c in characters(alone.record) if t < moment]
-    printed = [(t, c) for t, c in characters(record) if t < moment]
+    expected = characters(alone.record, moment)
+    printed = characters(record, moment)
     assert by_instant(printed) == by_instant(expected), where
     # its cleanup ran: the seed's bye
     if ctrl.pressed_at < alone.record.duration:
