@@ -133,32 +133,26 @@ def dotted(node):
     return None
 
 
-def demo_calls(tree):
-    """The nodes inside functions registered with ``@lesson.demo``: the
-    runner sets a loop before it calls them."""
-    inside = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for decorator in node.decorator_list:
-                target = decorator.func if isinstance(decorator, ast.Call) else decorator
-                if (dotted(target) or "").endswith(".demo"):
-                    inside.update(id(n) for n in ast.walk(node))
-    return inside
+def is_demo(node):
+    """Is ``node`` a function registered with ``@lesson.demo``?  The runner
+    sets a loop before it calls it."""
+    return any(
+        (dotted(d.func if isinstance(d, ast.Call) else d) or "").endswith(".demo")
+        for d in node.decorator_list
+    )
 
 
-def docstrings(tree):
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                found.add(id(body[0].value))
-    return found
+def docstring(node):
+    """The docstring's node of a module, class or function, or None."""
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        return body[0].value
+    return None
 
 
-def problems(path):
-    """[(line, what)] for one file."""
-    relative = path.relative_to(ROOT).as_posix()
+def problems(path, root=ROOT):
+    """[(line, what)] for one file of the tree at ``root``."""
+    relative = path.relative_to(root).as_posix()
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=relative)
     modern = relative.startswith("lessons_asyncio/modern/")
     may_get_loop = not modern and any(
@@ -167,9 +161,16 @@ def problems(path):
     # names bound by "from asyncio import x [as y]": y -> x
     imported = {}
     found = []
-    skip = docstrings(tree)
-    in_demos = set() if modern else demo_calls(tree)
+    skip = set()  # the docstrings' nodes: text, not code
+    in_demos = set()  # the nodes inside demos (see is_demo)
+    # (ast.walk gives a node before those inside it: a definition's docstring
+    # and body are known to be such before they come)
     for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            if (text := docstring(node)) is not None:
+                skip.add(id(text))
+            if not modern and not isinstance(node, (ast.Module, ast.ClassDef)) and is_demo(node):
+                in_demos.update(id(n) for n in ast.walk(node))
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "asyncio":
             for alias in node.names:
                 imported[alias.asname or alias.name] = alias.name
@@ -215,7 +216,7 @@ def test_no_asyncio_api_that_python_3_14_removed_or_deprecated(path):
     assert problems(path) == []
 
 
-def test_the_scan_sees_what_it_looks_for(tmp_path, monkeypatch):
+def test_the_scan_sees_what_it_looks_for(tmp_path):
     """Each kind of use is found (so a clean scan means something)."""
     code = """
 import asyncio
@@ -243,19 +244,41 @@ def f():
     (tmp_path / "common").mkdir()
     sample = tmp_path / "common" / "sample.py"
     sample.write_text(code)
-    monkeypatch.setattr("tests.test_versions.ROOT", tmp_path)
-    assert [line for line, _ in problems(sample)] == [3, 6, 6, 7, 9, 16, 17, 18, 19, 20, 22]
+    assert [line for line, _ in problems(sample, tmp_path)] == [
+        3,
+        6,
+        6,
+        7,
+        9,
+        16,
+        17,
+        18,
+        19,
+        20,
+        22,
+    ]
+    # inside a demo too (``@lesson.demo``: the runner sets the loop first)
+    demo = tmp_path / "common" / "demo.py"
+    demo.write_text(
+        "import asyncio\n"
+        "@lesson.demo\n"
+        "def a():\n"
+        "    asyncio.get_event_loop()\n"
+        "def b():\n"
+        "    asyncio.get_event_loop()\n"
+    )
+    assert problems(demo, tmp_path) == [(6, "asyncio.get_event_loop() where no loop is set")]
     # in a faithful lesson, get_event_loop() is fine: the runner has set the loop
     (tmp_path / "lessons_asyncio").mkdir()
     lesson = tmp_path / "lessons_asyncio" / "sample.py"
     lesson.write_text(code)
-    assert [line for line, _ in problems(lesson)] == [3, 6, 6, 7, 9, 18, 19, 20, 22]
+    assert [line for line, _ in problems(lesson, tmp_path)] == [3, 6, 6, 7, 9, 18, 19, 20, 22]
     # in a modern lesson, neither the plumbing nor the exemption of demos
     (tmp_path / "lessons_asyncio" / "modern").mkdir()
     modern = tmp_path / "lessons_asyncio" / "modern" / "sample.py"
     modern.write_text(code)
     expected = [3, 3, 6, 6, 7, 9, 16, 16, 17, 18, 19, 20, 21, 22]
-    assert [line for line, _ in problems(modern)] == expected
+    assert [line for line, _ in problems(modern, tmp_path)] == expected
     modern.write_text(
         "import asyncio\n"
         "from asyncio import wait_for\n"
@@ -265,7 +288,7 @@ def f():
         "    async with asyncio.timeout(1):\n"
         "        await asyncio.sleep(1)\n"
     )
-    assert problems(modern) == [
+    assert problems(modern, tmp_path) == [
         (2, "wait_for in a modern lesson"),
         (4, "run_until_complete in a modern lesson"),
         (5, "wait_for in a modern lesson"),
