@@ -189,8 +189,12 @@ class _Worker(threading.Thread):
 
     def wait(self) -> None:
         """Wait for the demo to end.  Not ``join()``: on Python 3.11, a join
-        that Ctrl-C interrupts marks the thread as stopped while it runs on."""
-        self.done.wait()
+        that Ctrl-C interrupts marks the thread as stopped while it runs on.
+        In short waits: Ctrl-C wakes a wait that has begun to block, but one
+        that lands just before (or ``_thread.interrupt_main()``, which sends
+        no signal) only sets Python's flag, which the next wait looks at."""
+        while not self.done.wait(_LOOK):
+            pass
         self.join()
 
     def outcome(self, interrupt: Interrupt, own: bool) -> Record:
@@ -203,6 +207,11 @@ class _Worker(threading.Thread):
             stopped.record = self.record  # type: ignore[attr-defined]
             raise stopped
         return self.record
+
+
+#: How long the caller waits at a time for the demo's end: a Ctrl-C that did
+#: not wake the wait is acted on within this (seconds).
+_LOOK = 0.1
 
 
 def _worker(

@@ -6,6 +6,7 @@ once from two threads; output printed live; Ctrl-C while the caller waits;
 bad input.  Schedules on virtual time, exact.
 """
 
+import _thread
 import asyncio
 import io
 import signal
@@ -141,9 +142,9 @@ def ctrl_c_to_the_caller():
     signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
 
 
-def lesson_pressed_by_ctrl_c(flavour):
-    """A demo that runs forever, sends Ctrl-C to its caller once started, and
-    says bye where it catches it, as the seed does."""
+def lesson_pressed_by_ctrl_c(flavour, press=ctrl_c_to_the_caller):
+    """A demo that runs forever, sends Ctrl-C to its caller once started
+    (``press``), and says bye where it catches it, as the seed does."""
     package = {"asyncio": "lessons_asyncio", "anyio": "lessons_anyio"}.get(
         flavour, "lessons_asyncio.modern"
     )
@@ -155,7 +156,7 @@ def lesson_pressed_by_ctrl_c(flavour):
             "runs forever"
             loop = asyncio.get_event_loop()
             loop.call_soon(print, "started")
-            loop.call_soon(ctrl_c_to_the_caller)
+            loop.call_soon(press)
             try:
                 loop.run_forever()
             except KeyboardInterrupt:
@@ -167,7 +168,7 @@ def lesson_pressed_by_ctrl_c(flavour):
         async def forever():
             "runs forever"
             print("started")
-            ctrl_c_to_the_caller()
+            press()
             try:
                 await anyio.sleep_forever()
             except anyio.get_cancelled_exc_class():
@@ -181,7 +182,7 @@ def lesson_pressed_by_ctrl_c(flavour):
         async def forever():
             "runs forever"
             print("started")
-            ctrl_c_to_the_caller()
+            press()
             try:
                 await asyncio.Event().wait()
             except asyncio.CancelledError:
@@ -205,6 +206,35 @@ def test_ctrl_c_while_waiting_stops_the_demo_then_raises(flavour):
     assert record.text() == "started\nbye\n"
     assert record.stopped == "interrupt"
     assert demo_threads() == []  # the demo's thread is gone
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals")
+@pytest.mark.parametrize("flavour", ["asyncio", "anyio", "modern"])
+def test_a_ctrl_c_that_does_not_wake_the_wait_stops_the_demo_all_the_same(flavour):
+    """``_thread.interrupt_main()`` sets Python's Ctrl-C flag and sends no
+    signal, as a real Ctrl-C does that lands just before the caller's wait
+    blocks: the caller must see it anyway.  Should it not, a real SIGINT sent
+    10 s later ends the wait, and the test fails instead of hanging."""
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("Ctrl-C is handled by someone else here")
+    fake = lesson_pressed_by_ctrl_c(flavour, press=_thread.interrupt_main)
+    rescued = threading.Event()
+
+    def rescue():
+        rescued.set()
+        ctrl_c_to_the_caller()
+
+    timer = threading.Timer(10, rescue)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt) as caught:
+            common.run(fake["forever"], echo=False)
+    finally:
+        timer.cancel()
+        timer.join()
+    assert not rescued.is_set()
+    assert caught.value.record.text() == "started\nbye\n"
+    assert demo_threads() == []
 
 
 def test_the_same_demo_runs_again_afterwards():
