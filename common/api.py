@@ -165,6 +165,11 @@ def _prepare(
     return found
 
 
+#: How long the caller waits at a time for the demo's end: a Ctrl-C that did
+#: not wake the wait is acted on within this (seconds).
+_LOOK = 0.1
+
+
 class _Worker(threading.Thread):
     """A demo's own thread: runs :func:`run_demo`, keeps its outcome."""
 
@@ -207,11 +212,6 @@ class _Worker(threading.Thread):
             stopped.record = self.record  # type: ignore[attr-defined]
             raise stopped
         return self.record
-
-
-#: How long the caller waits at a time for the demo's end: a Ctrl-C that did
-#: not wake the wait is acted on within this (seconds).
-_LOOK = 0.1
 
 
 def _worker(
