@@ -101,6 +101,13 @@ class Record:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def writes(self) -> Iterator[tuple[float, str, str]]:
+        """Every write as ``(time, text, stream)``, in order: :attr:`chunks`
+        without making an object for each (long outputs are read often)."""
+        names = self._STREAMS
+        for t, text, s in zip(self._times, self._texts, self._streams, strict=True):
+            yield t, text, names[s]
+
     def _writes(self, stream: str) -> Iterator[tuple[float, str]]:
         code = self._STREAMS.index(stream) if stream in self._STREAMS else -1
         for t, text, s in zip(self._times, self._texts, self._streams, strict=True):

@@ -291,7 +291,7 @@ def run_alone(case):
             record, ctrl = run_case(case, None)
     assert [str(w.message) for w in caught] == never_awaited(case), case.id
     # (as the Ctrl-C tests compare them too: to the microsecond)
-    printed = [t for chunk in record.chunks for t in (chunk.time, round(chunk.time, 6))]
+    printed = [t for time, _, _ in record.writes() for t in (time, round(time, 6))]
     return Baseline(record, ctrl.idle, sorted({*ctrl.moved_to, *printed}))
 
 

@@ -95,9 +95,9 @@ def characters(record, before):
     each run) is left out."""
     return [
         (t, char)
-        for chunk in record.chunks
-        if chunk.stream == "stdout" and (t := round(chunk.time, 6)) < before
-        for char in SERVER.sub("127.0.0.1:PORT", chunk.text)
+        for time, text, stream in record.writes()
+        if stream == "stdout" and (t := round(time, 6)) < before
+        for char in SERVER.sub("127.0.0.1:PORT", text)
     ]
 
 

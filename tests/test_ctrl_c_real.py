@@ -64,11 +64,9 @@ def real_jobs(left_alone):
         rng = random.Random(f"{SEED}:real:{case.id}")
         # the lines it prints in its first second (not those printed as it ends)
         printed = sum(
-            chunk.text.count("\n")
-            for chunk in record.chunks
-            if chunk.stream == "stdout"
-            and chunk.time < record.duration
-            and chunk.time <= REAL_HORIZON
+            text.count("\n")
+            for time, text, stream in record.writes()
+            if stream == "stdout" and time < record.duration and time <= REAL_HORIZON
         )
         # after the header and at least one of the demo's own lines (pressed
         # as the demo starts, Ctrl-C is for the runner, see below)

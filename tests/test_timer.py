@@ -119,6 +119,19 @@ def test_recording_times_each_write():
     ]
     assert record.lines("stderr") == [(0.75, "oops")]
     assert record.duration == 0.75
+    # every write, both streams in the order written: as tuples, and as chunks
+    writes = [
+        (0.0, "a", "stdout"),
+        (0.5, "b", "stdout"),
+        (0.5, "\n", "stdout"),
+        (0.5, "c", "stdout"),
+        (0.5, "\n", "stdout"),
+        (0.75, "oops", "stderr"),
+        (0.75, "\n", "stderr"),
+        (0.75, ".", "stdout"),
+    ]
+    assert list(record.writes()) == writes
+    assert [(c.time, c.text, c.stream) for c in record.chunks] == writes
 
 
 def test_recording_echoes_unless_told_not_to(capsys):

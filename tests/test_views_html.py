@@ -10,7 +10,6 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 
@@ -20,66 +19,11 @@ from common.views.page import html_page
 from common.views.recording import TIMELINES, record_demo
 from common.views.sources import SOURCES, Sources, demo_names, docstring_lists
 from tests.harness import ROOT, run_main
+from tests.page_scan import scan
 from tests.views_fixture.records import page_record
 
 LESSONS = SOURCES.lessons()
 WITH_MODERN = Sources(modern="tests.views_fixture.modern")
-
-
-class PageParser(HTMLParser):
-    """Checks that tags balance; collects the code cells, links, radio buttons."""
-
-    VOID = frozenset({"meta", "col", "br", "img", "link", "input", "hr", "line", "rect", "path"})
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack = []
-        self.cells = []  # (pair class, side, text) of the whole files' tables
-        self.urls = []
-        self.svgs = 0
-        self.inputs = []
-        self.pairs = []  # the class of each <div class="pair …">
-        self._cell = None
-        self._pair = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        classes = (attrs.get("class") or "").split()
-        self.urls += [attrs[k] for k in ("src", "href", "xlink:href", "action") if k in attrs]
-        self.svgs += tag == "svg"
-        if tag == "input":
-            self.inputs.append(attrs)
-        if tag == "section" and attrs.get("id") == "files":
-            self.pairs.append("files")
-        if tag == "div" and "pair" in classes:
-            self._pair = classes[1]
-            self.pairs.append(self._pair)
-        if tag == "td" and "c" in classes and "none" not in classes:
-            self._cell = [self._pair, "l" if "l" in classes else "r", ""]
-        if tag not in self.VOID:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if tag in self.VOID:
-            return
-        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1:]}>"
-        self.stack.pop()
-        if tag == "td" and self._cell is not None:
-            if "files" in self.pairs:
-                self.cells.append(tuple(self._cell))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell[2] += data
-
-
-def parse(page):
-    parser = PageParser()
-    parser.feed(page)
-    parser.close()
-    assert parser.stack == []
-    return parser
 
 
 class Build:
@@ -198,7 +142,7 @@ def test_every_lesson_and_the_index(site):
     names = sorted(p.name for p in site.iterdir())
     assert names == sorted([f"{n}.html" for n in LESSONS] + ["index.html"])
     index = (site / "index.html").read_text(encoding="utf-8")
-    parse(index)
+    scan(index)
     for name in LESSONS:
         assert f'href="{name}.html"' in index
         for version in SOURCES.versions(name):
@@ -222,11 +166,11 @@ def expected_svgs(name, sources, demos=None):
 @pytest.mark.parametrize("name", LESSONS)
 def test_page_content(site, name):
     page = (site / f"{name}.html").read_text(encoding="utf-8")
-    parser = parse(page)
+    found = scan(page)
     # standalone: nothing to fetch, no script
     assert "<script" not in page and "@import" not in page and "url(" not in page
     assert all(
-        url.startswith("#") or (url.endswith(".html") and "/" not in url) for url in parser.urls
+        url.startswith("#") or (url.endswith(".html") and "/" not in url) for url in found.urls
     )
     # the port's "Differs" list, item by item
     lists = docstring_lists(SOURCES.docstring(name, "anyio"))
@@ -235,33 +179,33 @@ def test_page_content(site, name):
     versions = SOURCES.versions(name)
     demos = demo_names([SOURCES.lesson(name, v) for v in ("video", "modern", "anyio")])
     pairs_per_demo = 4 if len(versions) == 3 else 1
-    assert len([p for p in parser.pairs if p != "files"]) == pairs_per_demo * (len(demos) + 1)
+    assert len([p for p in found.pairs if p != "files"]) == pairs_per_demo * (len(demos) + 1)
     # the whole files, every line of both, in order (the video ⇄ anyio pair)
     for side, version in (("l", "video"), ("r", "anyio")):
-        cells = [text for pair, s, text in parser.cells if pair == "p-va" and s == side]
+        cells = [text for pair, s, text in found.cells if pair == "p-va" and s == side]
         assert cells == SOURCES.lines(name, version)
-    assert parser.svgs == expected_svgs(name, SOURCES)
+    assert found.svgs == expected_svgs(name, SOURCES)
     assert "could not record" not in page
 
 
 def test_a_page_with_three_versions(modern_page):
-    parser = parse(modern_page)
+    found = scan(modern_page)
     # the picker: one radio button per choice, the video ⇄ the port first
-    assert [(i["class"], "checked" in i) for i in parser.inputs] == [
+    assert [(i["class"], "checked" in i) for i in found.inputs] == [
         ("pick p-va", True),
         ("pick p-vm", False),
         ("pick p-ma", False),
         ("pick p-all", False),
     ]
-    assert len({i["name"] for i in parser.inputs}) == 1
+    assert len({i["name"] for i in found.inputs}) == 1
     # each demo and the whole files: the three pairs and the three together
     demos = ["morceaux", "gather", "famine", "later"]
-    assert [p for p in parser.pairs if p != "files"] == ["p-va", "p-vm", "p-ma", "p-all"] * 5
+    assert [p for p in found.pairs if p != "files"] == ["p-va", "p-vm", "p-ma", "p-all"] * 5
     for side, version in (("l", "modern"), ("r", "anyio")):
-        cells = [text for pair, s, text in parser.cells if pair == "p-ma" and s == side]
+        cells = [text for pair, s, text in found.cells if pair == "p-ma" and s == side]
         assert cells == WITH_MODERN.lines("w8s2", version)
     # four timelines for each demo of the video, one for the modern-only demo
-    assert parser.svgs == expected_svgs("w8s2", WITH_MODERN, demos) == 4 * 3 + 1
+    assert found.svgs == expected_svgs("w8s2", WITH_MODERN, demos) == 4 * 3 + 1
     # the modern version's lists, under its name
     assert "asyncio today: What anyio adds</h2>" in modern_page
     assert "<li>the same code on trio.</li>" in modern_page
@@ -296,8 +240,8 @@ def test_show_inline_for_jupyter():
     html = view._repr_html_()
     assert html is view._repr_html_()  # made once
     assert html.startswith("<style>") and "<script" not in html and "url(" not in html
-    parser = parse(html)
-    assert parser.svgs == 4 and 'id="demo-famine"' in html
+    found = scan(html)
+    assert found.svgs == 4 and 'id="demo-famine"' in html
     # every rule of the stylesheet applies inside the view only
     rules = re.sub(r"/\*.*?\*/", "", html.split("<style>")[1].split("</style>")[0], flags=re.S)
     selectors = [r.split("{")[0] for r in rules.split("}") if "{" in r]
@@ -305,8 +249,8 @@ def test_show_inline_for_jupyter():
         for part in selector.split(","):
             assert part.split()[0] in (".lv", "body.lv-page"), part
     # a second view has radio buttons of its own
-    other = parse(show("w8s2", sources=WITH_MODERN)._repr_html_())
-    assert {i["name"] for i in parser.inputs}.isdisjoint(i["name"] for i in other.inputs)
+    other = scan(show("w8s2", sources=WITH_MODERN)._repr_html_())
+    assert {i["name"] for i in found.inputs}.isdisjoint(i["name"] for i in other.inputs)
 
 
 def test_show_names_a_bad_lesson_or_demo():

@@ -75,9 +75,9 @@ async def resolve_in_loop(backend_name):
 def printed_indices(record):
     """What ``lines`` printed with end="": the indices, grouped by instant."""
     digits = [
-        (round(c.time, 6), c.text)
-        for c in record.chunks
-        if c.stream == "stdout" and c.text.isdigit()
+        (round(time, 6), text)
+        for time, text, stream in record.writes()
+        if stream == "stdout" and text.isdigit()
     ]
     return [
         (t, Counter(text for _, text in group)) for t, group in groupby(digits, key=lambda x: x[0])

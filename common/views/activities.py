@@ -140,11 +140,11 @@ def _timed_lines(record: Record) -> Iterator[tuple[float, str, bool]]:
     """Standard output as ``(time, line, piece)``: ``piece`` is true for a
     short piece of progress output (rule 6), false for a line."""
     writes: list[tuple[float, str]] = []  # the writes of the current line
-    for chunk in record.chunks:
-        if chunk.stream != "stdout":
+    for time, text, stream in record.writes():
+        if stream != "stdout":
             continue
-        for part in chunk.text.splitlines(keepends=True):
-            writes.append((round(chunk.time, 6), part.rstrip("\r\n")))
+        for part in text.splitlines(keepends=True):
+            writes.append((round(time, 6), part.rstrip("\r\n")))
             if part.endswith("\n"):
                 yield from _split_line(writes)
                 writes = []
