@@ -47,6 +47,9 @@ Differs from the asyncio version:
   has no timeout, aiohttp's session gives up after 5 minutes;
 - httpx is told not to look for a proxy when every URL is the embedded
   server's (``trust_env=use_proxies()``): aiohttp does not look by default;
+- nor, then, to load its certificates (``verify=certificates()``): such a
+  client only speaks plain HTTP, and httpx loads them for each client it
+  makes, some 20 ms before the first download (aiohttp, once per process);
 - durations come from ``anyio.current_time()``, the event loop's monotonic
   clock, instead of ``time.time()``, a wall clock that may jump;
 - trio does not order the tasks that start or wake at the same instant: the
@@ -57,7 +60,7 @@ import anyio
 import httpx
 
 from common.runner import Lesson
-from common.w8s4 import use_proxies, with_embedded_server
+from common.w8s4 import certificates, use_proxies, with_embedded_server
 
 lesson = Lesson(__name__)
 
@@ -89,7 +92,7 @@ async def fetch(client, url):
 
 async def fetch_urls():
     async with httpx.AsyncClient(
-        timeout=None, limits=ALL_AT_ONCE, trust_env=use_proxies()
+        timeout=None, limits=ALL_AT_ONCE, trust_env=use_proxies(), verify=certificates()
     ) as client:
         async with anyio.create_task_group() as tg:
             for url in urls:
@@ -109,7 +112,7 @@ async def sequential():
     """httpx.Client, one document after the other: the waits add up"""
     beg = anyio.current_time()
 
-    with httpx.Client(timeout=None, trust_env=use_proxies()) as client:
+    with httpx.Client(timeout=None, trust_env=use_proxies(), verify=certificates()) as client:
         for url in urls:
             # a blocking call goes to a worker thread: the loop stays free
             req = await anyio.to_thread.run_sync(client.get, url, abandon_on_cancel=True)
@@ -130,7 +133,7 @@ async def concurrent():
 async def lines():
     """async for over the lines of each response: the indices interleave"""
     async with httpx.AsyncClient(
-        timeout=None, limits=ALL_AT_ONCE, trust_env=use_proxies()
+        timeout=None, limits=ALL_AT_ONCE, trust_env=use_proxies(), verify=certificates()
     ) as client:
         async with anyio.create_task_group() as tg:
             for i, url in enumerate(urls):

@@ -30,6 +30,9 @@ Differs from the asyncio version:
   of the raw byte lines of ``response.content``;
 - httpx is told not to look for a proxy when every URL is the embedded
   server's (``trust_env=use_proxies()``): aiohttp does not look by default;
+- nor, then, to load its certificates (``verify=certificates()``): such a
+  client only speaks plain HTTP, and httpx loads them for each client it
+  makes, some 20 ms before the first download (aiohttp, once per process);
 - durations come from ``anyio.current_time()``, the event loop's monotonic
   clock, instead of ``time.time()``, a wall clock that may jump;
 - trio does not order the tasks that start or wake at the same instant: the
@@ -40,7 +43,13 @@ import anyio
 import httpx
 
 from common.runner import Lesson
-from common.w8s4 import check_downloads, download_failed, use_proxies, with_embedded_server
+from common.w8s4 import (
+    certificates,
+    check_downloads,
+    download_failed,
+    use_proxies,
+    with_embedded_server,
+)
 
 lesson = Lesson(__name__)
 
@@ -87,7 +96,9 @@ async def fetch(client, url, limiter, timeout):
 async def fetch_urls(limit, timeout):
     # Not in the video: a capacity limiter bounds concurrency
     limiter = anyio.CapacityLimiter(limit or len(urls))
-    async with httpx.AsyncClient(timeout=None, limits=UNBOUNDED, trust_env=use_proxies()) as client:
+    async with httpx.AsyncClient(
+        timeout=None, limits=UNBOUNDED, trust_env=use_proxies(), verify=certificates()
+    ) as client:
         async with anyio.create_task_group() as tg:
             for url in urls:
                 tg.start_soon(fetch, client, url, limiter, timeout)
@@ -112,7 +123,7 @@ async def sequential(timeout):
     """httpx.Client, one document after the other: the waits add up"""
     beg = anyio.current_time()
 
-    with httpx.Client(timeout=timeout, trust_env=use_proxies()) as client:
+    with httpx.Client(timeout=timeout, trust_env=use_proxies(), verify=certificates()) as client:
         for url in urls:
             # Not in the video: a timeout, and a failed download is a line, not a crash
             try:
@@ -147,7 +158,9 @@ async def lines(limit, timeout):
     limiter = anyio.CapacityLimiter(limit or len(urls))
     beg = anyio.current_time()
 
-    async with httpx.AsyncClient(timeout=None, limits=UNBOUNDED, trust_env=use_proxies()) as client:
+    async with httpx.AsyncClient(
+        timeout=None, limits=UNBOUNDED, trust_env=use_proxies(), verify=certificates()
+    ) as client:
         async with anyio.create_task_group() as tg:
             for i, url in enumerate(urls):
                 tg.start_soon(fetch2, client, url, i, limiter, timeout)

@@ -28,14 +28,17 @@ def pytest_configure(config):
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     # No test talks TLS (every download is from 127.0.0.1, over HTTP), yet
-    # certificates are loaded all the time: each httpx client loads the
-    # machine's bundle as it is made (about 40 ms of processor time, for each
-    # of the hundreds of clients the w8s4 demos make), and importing aiohttp
-    # makes a default context (about 50 ms more in every process that runs a
-    # w8s4 lesson).  For the session, and the processes it starts, no
+    # certificates are loaded all the time: importing aiohttp makes a default
+    # context (about 50 ms in every process that runs a w8s4 lesson), and an
+    # httpx client that reads the environment (``trust_env``, as the
+    # exercises' clients do) loads the machine's bundle as it is made (about
+    # 40 ms each).  For the session, and the processes it starts, no
     # certificate file and an empty certificate directory, whose certificates
-    # OpenSSL would load only if one were needed: both cost nothing.  What the
-    # machine set is put back at the end.
+    # OpenSSL would load only if one were needed: both cost nothing.  What
+    # the machine set is put back at the end.  (The lessons' clients for the
+    # embedded server read no environment, ``trust_env=False``: each still
+    # loads certifi's bundle, about 20 ms, as httpx makes its TLS context
+    # when a client is made, whether or not it will speak TLS.)
     config._certificates = {name: os.environ.get(name) for name in CERTIFICATES}
     config._no_certificates = tempfile.TemporaryDirectory(prefix="no-certificates-")
     os.environ["SSL_CERT_FILE"] = ""

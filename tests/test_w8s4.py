@@ -11,12 +11,20 @@ The video's code handles no failure: the first one ends the demo with one
 line (DemoFailed), whatever the flavour and backend.
 """
 
+import ssl
 from collections import Counter
 
 import pytest
 
 from common.runner import DemoFailed, Lesson, run_demo
-from common.w8s4 import DocumentServer, document, document_size, with_embedded_server
+from common.w8s4 import (
+    DocumentServer,
+    certificates,
+    document,
+    document_size,
+    use_proxies,
+    with_embedded_server,
+)
 from tests.harness import (
     Lines,
     by_instant,
@@ -215,6 +223,29 @@ def test_proxies_are_kept_for_real_urls():
     )
     assert out.returncode == 1
     assert out.stderr == "'http://example.invalid/' failed: connection refused\n"
+
+
+def test_a_client_of_the_embedded_server_loads_no_certificates():
+    # httpx's client for the embedded server trusts no certificate (it never
+    # sees one: plain HTTP), where its default would load its bundle for each
+    # client; any other URL, or outside a demo, keeps httpx's default
+    lesson = Lesson("lessons_anyio.fake")
+    urls = with_embedded_server(lesson, ["https://www.irs.gov/pub/irs-pdf/f1040.pdf"])
+    seen = []
+
+    @lesson.demo
+    async def probe():
+        seen.append((list(urls), use_proxies(), certificates()))
+
+    run_demo(lesson["probe"], virtual=True, echo=False)
+    run_demo(lesson["probe"], virtual=True, echo=False, options={"url": ["http://a.invalid/"]})
+    (local, proxies, tls), (real, real_proxies, real_tls) = seen
+    assert local and all(url.startswith("http://127.0.0.1:") for url in local)
+    assert proxies is False and isinstance(tls, ssl.SSLContext)
+    assert tls.verify_mode == ssl.CERT_REQUIRED and tls.check_hostname
+    assert tls.cert_store_stats() == {"crl": 0, "x509_ca": 0, "x509": 0}
+    assert (real, real_proxies, real_tls) == (["http://a.invalid/"], True, True)
+    assert (use_proxies(), certificates()) == (False, True)
 
 
 # -- Ctrl-C in the port's blocking baseline -----------------------------------------

@@ -23,12 +23,13 @@ from common.w8s4.documents import (
 )
 from common.w8s4.failures import check_downloads, describe, download_failed
 from common.w8s4.server import DocumentServer
-from common.w8s4.setup import ServedURLs, use_proxies, with_embedded_server
+from common.w8s4.setup import ServedURLs, certificates, use_proxies, with_embedded_server
 
 __all__ = [
     "VIDEO_DOCUMENTS",
     "DocumentServer",
     "ServedURLs",
+    "certificates",
     "check_downloads",
     "describe",
     "document",

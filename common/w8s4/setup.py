@@ -37,7 +37,8 @@ it runs, ``127.0.0.1`` is added to ``NO_PROXY``, which ``requests`` and
 ``trust_env`` is off by default); the port also gives httpx
 ``trust_env=use_proxies()``, off when every URL is the server's, so that a
 SOCKS proxy httpx cannot speak is not even looked at.  Real ``--url``\\ s keep
-the user's proxy settings.
+the user's proxy settings.  Nor does httpx load its certificates for a client
+that will only speak plain HTTP to the server (``verify=certificates()``).
 
 The video's code handles no failure: the first one ends its demo, and
 :func:`~common.w8s4.failures.first_failure` says it in one line.
@@ -47,6 +48,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import ssl
 import threading
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import (
@@ -105,6 +107,18 @@ def use_proxies() -> bool:
     """For httpx's ``trust_env``: ``False`` when the demo downloads from the
     embedded server only (no proxy can reach it), ``True`` otherwise."""
     return not _local_only.get()
+
+
+def certificates() -> ssl.SSLContext | bool:
+    """For httpx's ``verify``: while a demo downloads from the embedded
+    server only (plain HTTP: no certificate is ever checked), a TLS context
+    that trusts no certificate, made at once; otherwise ``True``, httpx's
+    own (its bundle, or the environment's with ``trust_env``).  httpx makes
+    a client's TLS context as the client is made, whether or not it will
+    speak TLS, and loading its bundle takes some 20 ms each time."""
+    if _current.get() is None or not _local_only.get():
+        return True
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, and trusts nothing
 
 
 def with_embedded_server(
