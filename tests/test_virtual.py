@@ -2,6 +2,8 @@
 
 import asyncio
 import socket
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -9,8 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 import anyio
 import pytest
 
-from common.virtual import VirtualEventLoop, backend_options, virtual_advance
+from common.virtual import VirtualEventLoop, backend_options, mock_clock_class, virtual_advance
 from common.virtual_sleep import blocking_sleep_moves_clock
+from tests.harness import ROOT
 
 pytestmark = pytest.mark.anyio
 
@@ -207,3 +210,23 @@ def test_backend_options():
     assert type(backend_options("trio", virtual=True)["clock"]).__name__ == "MockClock"
     with pytest.raises(ValueError):
         backend_options("curio", virtual=True)
+
+
+def test_trios_virtual_clock_is_its_mock_clock_without_trio_testing():
+    import trio.testing
+
+    assert mock_clock_class() is trio.testing.MockClock
+    # trio.testing imports pytest where it is installed (as here): a process
+    # that runs a demo on trio's virtual clock loads neither (w8s8's window
+    # ends with job7, started at 3 s for 2 s: see tests/test_w8s8.py)
+    code = (
+        "import sys\n"
+        "from common.runner import run_demo\n"
+        "from lessons_anyio.w8s8 import lesson\n"
+        "record = run_demo(lesson['window'], backend='trio', virtual=True, echo=False)\n"
+        "print(record.duration, 'trio.testing' in sys.modules, 'pytest' in sys.modules)\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert ran.stdout.split() == ["5.0", "False", "False"]

@@ -231,16 +231,7 @@ def _before_the_guard(backends: tuple[str, ...]) -> None:
     import tempfile
 
     if "trio" in backends:
-        # trio.testing (for its MockClock) imports pytest where it is
-        # installed, for what its RaisesGroup shows on a failure: in this
-        # process, which grades and ends, that is some 0.15 s of a grading's
-        # start-up for nothing.  While it loads, pytest cannot be imported,
-        # and trio uses its own stand-in; afterwards, it can be again.
-        sys.modules["pytest"] = None  # type: ignore[assignment]
-        try:
-            import trio.testing  # noqa: F401
-        finally:
-            del sys.modules["pytest"]
+        import trio  # noqa: F401  (its MockClock: common.virtual.mock_clock_class)
 
     tempfile.gettempdir()
 
