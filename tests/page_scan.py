@@ -2,12 +2,13 @@
 tests look at (the code cells, the links, the radio buttons, the drawings).
 
 A page is half a megabyte of tags (every token of the code is a ``<span>``):
-Python's ``html.parser`` takes a second or so on the pages of one build,
-where this scanner takes a fraction of it.  It reads what the views write
-(well-formed HTML: quoted attributes, escaped text, no script), and refuses
-what they must not write: a ``<`` that opens no tag, an end tag that closes
-another tag than the last one opened, a tag left open.  It reads attributes
-only on the tags it looks into, and a tag's links wherever they are.
+Python's ``html.parser`` took about 2 s of processor time on the pages of
+one build, where this scanner takes about 0.4 s and finds the same.  It
+reads what the views write (well-formed HTML: quoted attributes, escaped
+text, no script), and refuses what they must not write: a ``<`` that opens
+no tag, an end tag that closes another tag than the last one opened, a tag
+left open.  It reads attributes only on the tags it looks into, and a tag's
+links wherever they are.
 """
 
 from __future__ import annotations
