@@ -36,9 +36,8 @@ def pytest_configure(config):
     # certificate file and an empty certificate directory, whose certificates
     # OpenSSL would load only if one were needed: both cost nothing.  What
     # the machine set is put back at the end.  (The lessons' clients for the
-    # embedded server read no environment, ``trust_env=False``: each still
-    # loads certifi's bundle, about 20 ms, as httpx makes its TLS context
-    # when a client is made, whether or not it will speak TLS.)
+    # embedded server read no environment, ``trust_env=False``, and load no
+    # certificates of their own: ``common.w8s4.certificates``.)
     config._certificates = {name: os.environ.get(name) for name in CERTIFICATES}
     config._no_certificates = tempfile.TemporaryDirectory(prefix="no-certificates-")
     os.environ["SSL_CERT_FILE"] = ""
