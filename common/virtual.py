@@ -2,8 +2,7 @@
 
 * asyncio: :class:`VirtualEventLoop`, a selector loop whose ``time()`` jumps to
   the next timer whenever nothing is ready, instead of waiting for it;
-* trio: ``trio.testing.MockClock(autojump_threshold=0)``, which does the same
-  (see :func:`mock_clock_class`).
+* trio: ``MockClock(autojump_threshold=0)`` (:func:`mock_clock_class`), the same.
 
 Both are given to ``anyio.run`` (and to the tests' ``anyio_backend`` fixture)
 through :func:`backend_options`.  A blocking ``time.sleep`` in a demo would not
@@ -220,8 +219,7 @@ def _running_virtual_clock() -> VirtualEventLoop | Any | None:
         loop = None
     if loop is not None:
         return loop if isinstance(loop, VirtualEventLoop) else None
-    # No trio loop runs where trio was never imported (nor is it worth
-    # importing here: some 60 ms at the start of the first asyncio demo).
+    # no trio loop runs where trio was never imported (importing it costs 60 ms)
     if "trio" not in sys.modules:
         return None
     import trio
@@ -295,11 +293,9 @@ class _MockClockHold:
 
 
 def mock_clock_class() -> type:
-    """trio's ``MockClock``: trio defines it in its core (loaded with trio)
-    and shows it in ``trio.testing``, which imports pytest where it is
-    installed (for its ``RaisesGroup``): some 0.15 s that a virtual clock
-    does not need, at the start of every process that runs trio on one.
-    Taken from the core, or from ``trio.testing`` should trio move it."""
+    """trio's ``MockClock``, from trio's core (loaded with trio), not from
+    ``trio.testing``, which imports pytest where installed: 0.15 s at the
+    start of each process that runs trio on a virtual clock."""
     try:
         from trio._core._mock_clock import MockClock
     except ImportError:  # pragma: no cover - a trio that moved it

@@ -23,7 +23,7 @@ import pytest
 from common.collecting import collecting_what_it_drops
 from common.ctrl_c import Interrupt, handling_sigint
 from common.runner import run_demo
-from common.virtual import VirtualEventLoop, repeatable_trio
+from common.virtual import VirtualEventLoop, mock_clock_class, repeatable_trio
 from tests.harness import lesson, lesson_names, modern_lesson_names
 
 
@@ -221,9 +221,7 @@ def trio_clock_watched(ctrl):
     when a blocking ``time.sleep`` moves it; send Ctrl-C when it passes the
     moment, as for asyncio.  (MockClock cannot be subclassed: this one clock's
     own methods are wrapped, given to the run as its ``clock``.)"""
-    from trio.testing import MockClock
-
-    clock = MockClock(autojump_threshold=0)
+    clock = mock_clock_class()(autojump_threshold=0)
     ctrl.clock = clock.current_time
     real_jump, real_autojump = clock.jump, clock._autojump
     idle = False

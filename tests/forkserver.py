@@ -7,8 +7,8 @@ themselves), then forks a child for each command asked of it: the child runs
 ``python -m module args…`` as Python does (:func:`runpy.run_module`, as
 ``__main__``), on its own stdout and stderr, and ends as that interpreter
 would end (its exit code, or the signal that killed it; the interpreter's
-finalization runs).  Each child
-is a real process: a test presses Ctrl-C with a real SIGINT to its pid.
+finalization runs).  Each child is a real process: a test presses Ctrl-C
+with a real SIGINT to its pid.
 
 :meth:`ForkServer.spawn` gives a :class:`tests.real_processes.Child`,
 watched as :func:`tests.real_processes.spawn`'s are.  What a forked child
